@@ -1,0 +1,106 @@
+"""Working-day, week and month arithmetic exactly as pinned in SPEC.md.
+
+A `WorkingCalendar` holds its bank holidays as plain data (date -> name) so a workflow can
+receive them as recorded input: a new bank holiday announced later never changes the dates
+a running complaint computed on replay. The module-level functions use England-and-Wales
+bank holidays from the maintained `holidays` library, for callers outside workflows.
+"""
+
+from __future__ import annotations
+
+import calendar as _stdlib_calendar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """Monday to Friday, except the bank holidays it was given."""
+
+    holidays: dict[date, str] = field(default_factory=dict)
+
+    def is_working_day(self, d: date) -> bool:
+        return d.weekday() < 5 and d not in self.holidays
+
+    def add_working_days(self, d: date, n: int) -> date:
+        """The n-th working day after d; d itself never counts."""
+        if n < 1:
+            raise ValueError(f"add_working_days needs n >= 1, got {n}")
+        return self._step(d, n, +1)
+
+    def subtract_working_days(self, d: date, n: int) -> date:
+        """The n-th working day before d."""
+        if n < 1:
+            raise ValueError(f"subtract_working_days needs n >= 1, got {n}")
+        return self._step(d, n, -1)
+
+    def next_working_day(self, d: date) -> date:
+        """d if it is a working day, else the first working day after it."""
+        while not self.is_working_day(d):
+            d += timedelta(days=1)
+        return d
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days after start up to and including end (0 if end <= start)."""
+        count, d = 0, start
+        while d < end:
+            d += timedelta(days=1)
+            count += self.is_working_day(d)
+        return count
+
+    def skipped_between(self, start: date, end: date) -> list[tuple[date, str]]:
+        """Non-working days strictly after start up to end, named, for explaining a due date."""
+        out: list[tuple[date, str]] = []
+        d = start
+        while d < end:
+            d += timedelta(days=1)
+            if d in self.holidays:
+                out.append((d, self.holidays[d]))
+            elif d.weekday() >= 5:
+                out.append((d, d.strftime("%A")))
+        return out
+
+    def _step(self, d: date, n: int, direction: int) -> date:
+        while n:
+            d += timedelta(days=direction)
+            if self.is_working_day(d):
+                n -= 1
+        return d
+
+
+def add_weeks(d: date, weeks: int) -> date:
+    """Weeks are 7 calendar days."""
+    return d + timedelta(weeks=weeks)
+
+
+def add_months(d: date, months: int) -> date:
+    """Same day number `months` later, clamped to the last day of a shorter month."""
+    month_index = d.month - 1 + months
+    year, month = d.year + month_index // 12, month_index % 12 + 1
+    last_day = _stdlib_calendar.monthrange(year, month)[1]
+    return date(year, month, min(d.day, last_day))
+
+
+@lru_cache(maxsize=1)
+def england_and_wales() -> WorkingCalendar:
+    """The England-and-Wales calendar from the `holidays` library (not for use in workflows)."""
+    from domain.bank_holidays import england_and_wales_bank_holidays
+
+    return WorkingCalendar(england_and_wales_bank_holidays(range(2000, 2041)))
+
+
+def add_working_days(d: date, n: int) -> date:
+    return england_and_wales().add_working_days(d, n)
+
+
+def subtract_working_days(d: date, n: int) -> date:
+    return england_and_wales().subtract_working_days(d, n)
+
+
+def next_working_day(d: date) -> date:
+    return england_and_wales().next_working_day(d)
+
+
+def is_working_day(d: date) -> bool:
+    return england_and_wales().is_working_day(d)

@@ -1,0 +1,53 @@
+"""Staff events after `complaint_received`: one vocabulary for API, workflow and simulation.
+
+Each event is a Workflow Update of the same name whose argument is the dataclass here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass
+class ClosedAtAssessment:
+    reason: str | None = None
+
+
+@dataclass
+class ForwardedToInvestigation:
+    target: date | None = None  # an urgent case's allocation target (T3)
+
+
+@dataclass
+class Allocated:
+    investigator: str
+
+
+@dataclass
+class FirstContactMade:
+    pass
+
+
+@dataclass
+class MarkedUrgent:
+    target: date | None = None
+
+
+# Update name -> argument type; the API and the simulation build events from this table.
+EVENT_TYPES: dict[str, type] = {
+    "closed_at_assessment": ClosedAtAssessment,
+    "forwarded_to_investigation": ForwardedToInvestigation,
+    "allocated": Allocated,
+    "first_contact_made": FirstContactMade,
+    "marked_urgent": MarkedUrgent,
+}
+
+# The whole vocabulary of SPEC.md, including events later issues will implement.
+SPEC_EVENTS: tuple[str, ...] = (
+    "complaint_received", "information_requested", "request_answered", "extension_agreed",
+    "closed_at_assessment", "forwarded_to_investigation", "allocated", "first_contact_made",
+    "evidence_requested", "draft_decision_issued", "final_decision_issued", "remedy_completed",
+    "review_requested", "public_report_issued", "council_response_received",
+    "further_report_issued", "closed", "marked_urgent",
+)

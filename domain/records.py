@@ -1,0 +1,152 @@
+"""The data that crosses boundaries: workflow input, activity inputs, the case status.
+
+Plain dataclasses (serialised by Temporal's pydantic data converter, so `date` survives the
+round trip). Fields are only ever added with defaults, so running workflows keep decoding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+Scheme = Literal["LGSCO", "HOS"]
+Party = Literal["complainant", "council"]
+
+SCHEME_NAMES: dict[str, str] = {
+    "LGSCO": "Local Government and Social Care Ombudsman",
+    "HOS": "Housing Ombudsman",
+}
+
+
+class Stage:
+    """Where a complaint is; the value of the `ComplaintStage` search attribute."""
+
+    ASSESSMENT = "assessment"
+    AWAITING_ALLOCATION = "awaiting_allocation"
+    INVESTIGATION = "investigation"
+    CLOSED = "closed"
+
+
+@dataclass
+class Complainant:
+    name: str
+    email: str | None = None
+    address: str | None = None
+
+
+@dataclass
+class ComplaintInput:
+    """`complaint_received`: what starts a complaint's workflow."""
+
+    reference: str
+    received: date
+    scheme: Scheme
+    authority: str
+    subject: str
+    complainant: Complainant
+    urgent: bool = False
+    # Simulation only: seconds added to workflow.now(), so a time-skipping server that starts
+    # at today's date can replay a scenario set in any year. Always 0 in production.
+    clock_offset_seconds: float = 0.0
+
+
+@dataclass
+class LetterToSend:
+    """One letter the workflow decided is due; `key` makes rendering and sending idempotent."""
+
+    key: str  # unique per complaint, e.g. "T4-2/complainant"
+    reference: str
+    template: str
+    to: Party
+    on: date
+    complaint: ComplaintInput
+    dates: dict[str, date] = field(default_factory=dict)  # e.g. {"due": ...} shown in words
+    facts: dict[str, str] = field(default_factory=dict)  # e.g. {"investigator": "inv-7"}
+
+
+@dataclass
+class LetterSent:
+    letter_id: int
+    key: str
+    already_sent: bool  # true when a retry or replay found the letter stored before
+
+
+@dataclass
+class StaffNotice:
+    """A notification to a role (email), optionally opening a task; idempotent by `key`."""
+
+    key: str  # unique per complaint, e.g. "T1/assessment_manager"
+    reference: str
+    authority: str
+    roles: list[str]  # e.g. ["assessment_manager"], ["service_area", "head_of_service"]
+    about: str  # timetable row: "T1", "T3", "R2", ...
+    subject: str
+    body: str
+    on: date
+    request: str | None = None
+    task: Task | None = None
+
+
+@dataclass
+class Deadline:
+    name: str  # timetable row ("T1", "T3") or a request id
+    due: date
+    label: str  # plain words: "Decide or allocate (20 working days)"
+    rule: str  # how it was computed: "20 working days from 2027-01-04"
+    status: Literal["pending", "met", "missed", "cancelled"] = "pending"
+    met_on: date | None = None
+
+
+@dataclass
+class Task:
+    id: str  # "<reference>/<name>", stable so a retry never opens a second task
+    name: str  # "T1", "T3", "T7"
+    role: str  # "assessment_manager", "coordinator", "investigator", "link_officer"
+    title: str
+    due: date | None = None
+    assignee: str | None = None
+    status: Literal["open", "done", "cancelled"] = "open"
+
+
+@dataclass
+class TimelineEntry:
+    """One line of what happened, in the shape `ombudsflow simulate` prints."""
+
+    date: date
+    kind: Literal["letter", "deadline", "notification", "stage", "task", "event"]
+    template: str | None = None
+    to: str | None = None
+    name: str | None = None
+    due: date | None = None
+    about: str | None = None
+    request: str | None = None
+    stage: str | None = None
+    event: str | None = None
+
+
+@dataclass
+class CaseStatus:
+    """The query result and the read-model snapshot: where the complaint stands now."""
+
+    reference: str
+    authority: str
+    scheme: Scheme
+    subject: str
+    urgent: bool
+    stage: str
+    received: date
+    complainant: Complainant
+    version: int = 0  # grows with every change; the read model ignores older snapshots
+    today: date | None = None
+    forwarded_on: date | None = None
+    urgent_target: date | None = None
+    allocated_on: date | None = None
+    investigator: str | None = None
+    first_contact_on: date | None = None
+    closed_on: date | None = None
+    next_deadline: date | None = None
+    overdue: bool = False
+    deadlines: list[Deadline] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    letters: list[TimelineEntry] = field(default_factory=list)

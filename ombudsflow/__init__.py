@@ -1,0 +1,1 @@
+"""Ombudsflow application glue: settings, database, mail, command line."""

@@ -1,0 +1,32 @@
+"""One place for settings, read from the environment (and `.env` if present)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    # PostgreSQL. Unset: the dev runner starts an embedded server under data_dir.
+    database_url: str | None = None
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+    task_queue: str = "complaints"
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 2525
+    mail_from: str = "casework@ombudsman.example"
+    # Who holds each role, per council and at the Ombudsman (TOML); unset: built-in examples.
+    directory_file: Path | None = None
+    data_dir: Path = Path(".data")
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    temporal_ui_port: int = 8233
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
