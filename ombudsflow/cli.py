@@ -1,0 +1,44 @@
+"""`ombudsflow` command: run the system, its parts, or simulate a scenario."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ombudsflow", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("dev", help="run the whole system on embedded defaults (Ctrl-C stops it)")
+    sub.add_parser("worker", help="run the Temporal worker against TEMPORAL_ADDRESS")
+    sub.add_parser("api", help="run the HTTP API against TEMPORAL_ADDRESS and DATABASE_URL")
+    sub.add_parser("migrate", help="apply database migrations to DATABASE_URL")
+    sim = sub.add_parser("simulate", help="run a scenario on the time-skipping test server")
+    sim.add_argument("scenario", help="scenario JSON file (SPEC.md format)")
+    args = parser.parse_args(argv)
+
+    if args.command == "simulate":
+        from ombudsflow.simulate import main as simulate_main
+
+        return simulate_main(args.scenario)
+    if args.command == "dev":
+        from ombudsflow.devrun import main as dev_main
+
+        return dev_main()
+    if args.command == "worker":
+        from worker.main import main as worker_main
+
+        return worker_main()
+    if args.command == "api":
+        from api.main import main as api_main
+
+        return api_main()
+    if args.command == "migrate":
+        from ombudsflow.db.migrate import main as migrate_main
+
+        return migrate_main()
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
