@@ -1,0 +1,1 @@
+"""The HTTP API: turns requests into workflow events and reads the read model."""

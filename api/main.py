@@ -1,0 +1,53 @@
+"""The FastAPI application: `create_app()` for servers and tests, `main()` for `ombudsflow api`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import asyncpg
+import uvicorn
+from fastapi import FastAPI
+from temporalio.client import Client
+
+from api import errors
+from api.backends import Backends
+from api.routes import api_router
+from ombudsflow.settings import Settings, get_settings
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    pool: asyncpg.Pool | None = None,
+    client: Client | None = None,
+) -> FastAPI:
+    """The API; a `pool` or `client` given here is used instead of connecting (and not closed).
+
+    The client must use `pydantic_data_converter`, like every client of these workflows.
+    """
+    backends = Backends(settings or get_settings(), pool=pool, client=client)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await backends.warm_up()
+        yield
+        await backends.close()
+
+    app = FastAPI(
+        title="Ombudsflow",
+        summary="Ombudsman complaints: events in, deadlines, letters and reports out.",
+        lifespan=lifespan,
+    )
+    app.state.backends = backends
+    errors.install(app)
+    app.include_router(api_router)
+    return app
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings = get_settings()
+    uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port)
+    return 0

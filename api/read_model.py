@@ -1,0 +1,102 @@
+"""Reads of the read model (ombudsflow/db/migrations): plain SQL, one function per view.
+
+The workflows write these tables through the `record_status` activity before an update
+returns, so a read straight after an event already sees its effect. Nothing here asks
+Temporal: listing and reporting across complaints must not scan workflows.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import asyncpg
+
+from api.schemas import (
+    ComplainantView,
+    ComplaintView,
+    DeadlineView,
+    LetterCounts,
+    LetterSummary,
+    TaskView,
+    UnallocatedComplaint,
+)
+from domain.calendar import england_and_wales
+
+COMPLAINT = """
+SELECT reference, authority, scheme, subject, complainant_name, complainant_email, urgent,
+       stage, received, forwarded_on, urgent_target, allocated_on, investigator,
+       first_contact_on, closed_on, next_deadline, overdue, version, updated_at
+FROM complaints WHERE reference = $1
+"""
+DEADLINES = """
+SELECT name, due, label, rule, status, met_on FROM deadlines
+WHERE reference = $1 ORDER BY due, name
+"""
+TASKS = """
+SELECT id, name, role, title, due, assignee, status, opened_on, closed_on FROM tasks
+WHERE reference = $1 ORDER BY opened_on, id
+"""
+LETTER_COUNTS = """
+SELECT count(*) AS total, count(mailed_at) AS mailed FROM letters WHERE reference = $1
+"""
+LETTERS = """
+SELECT id, template, recipient, letter_date, subject, mailed_at IS NOT NULL AS mailed
+FROM letters WHERE reference = $1 ORDER BY letter_date, id
+"""
+LETTER_HTML = "SELECT html FROM letters WHERE id = $1"
+EXISTS = "SELECT EXISTS (SELECT 1 FROM complaints WHERE reference = $1)"
+UNALLOCATED = """
+SELECT reference, authority, scheme, subject, urgent, urgent_target, forwarded_on
+FROM complaints WHERE stage = 'awaiting_allocation'
+ORDER BY urgent DESC, forwarded_on, reference
+"""
+
+
+async def complaint_exists(pool: asyncpg.Pool, reference: str) -> bool:
+    return bool(await pool.fetchval(EXISTS, reference))
+
+
+async def complaint_view(pool: asyncpg.Pool, reference: str) -> ComplaintView | None:
+    """The complaint with its deadlines, tasks and letter counts; None if unknown."""
+    async with pool.acquire() as conn, conn.transaction(readonly=True):
+        # One snapshot: the workflow may record a newer status between these reads.
+        row = await conn.fetchrow(COMPLAINT, reference)
+        if row is None:
+            return None
+        deadlines = await conn.fetch(DEADLINES, reference)
+        tasks = await conn.fetch(TASKS, reference)
+        counts = await conn.fetchrow(LETTER_COUNTS, reference)
+    fields: dict[str, Any] = dict(row)
+    complainant = ComplainantView(
+        name=fields.pop("complainant_name"), email=fields.pop("complainant_email")
+    )
+    return ComplaintView(
+        **fields,
+        complainant=complainant,
+        deadlines=[DeadlineView(**dict(d)) for d in deadlines],
+        tasks=[TaskView(**dict(t)) for t in tasks],
+        letters=LetterCounts(**dict(counts)),
+    )
+
+
+async def letters(pool: asyncpg.Pool, reference: str) -> list[LetterSummary]:
+    return [LetterSummary(**dict(r)) for r in await pool.fetch(LETTERS, reference)]
+
+
+async def letter_html(pool: asyncpg.Pool, letter_id: int) -> str | None:
+    html: str | None = await pool.fetchval(LETTER_HTML, letter_id)
+    return html
+
+
+async def unallocated(pool: asyncpg.Pool, today: date) -> list[UnallocatedComplaint]:
+    """Awaiting allocation: urgent first, then oldest forwarded first, with their ages."""
+    calendar = england_and_wales()
+    return [
+        UnallocatedComplaint(
+            **dict(r),
+            days_since_forwarded=(today - r["forwarded_on"]).days,
+            working_days_since_forwarded=calendar.working_days_between(r["forwarded_on"], today),
+        )
+        for r in await pool.fetch(UNALLOCATED)
+    ]

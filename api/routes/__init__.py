@@ -1,0 +1,10 @@
+"""The API's routers, one module per resource."""
+
+from fastapi import APIRouter
+
+from api.routes import complaints, letters, reports
+
+api_router = APIRouter()
+api_router.include_router(complaints.router)
+api_router.include_router(letters.router)
+api_router.include_router(reports.router)

@@ -1,0 +1,113 @@
+"""Complaints: receive one, read one, record a staff event on one, list its letters."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, status
+from fastapi.responses import JSONResponse
+
+from api import read_model
+from api.deps import PoolDep, SettingsDep, TemporalDep
+from api.events import EventBody
+from api.schemas import ComplaintIn, ComplaintView, LetterSummary, Problem
+from api.temporal import (
+    AlreadyExists,
+    EventRefused,
+    NotRunning,
+    send_event,
+    start_complaint,
+    wait_recorded,
+)
+
+router = APIRouter(prefix="/complaints", tags=["complaints"])
+
+NOT_FOUND = {404: {"model": Problem, "description": "No complaint with this reference"}}
+
+
+def _unknown(reference: str) -> HTTPException:
+    return HTTPException(status.HTTP_404_NOT_FOUND, f"no complaint with reference {reference!r}")
+
+
+def _not_recorded_yet(reference: str, task_queue: str) -> JSONResponse:
+    """202: the workflow is durable and records the complaint as soon as a worker runs it."""
+    detail = (
+        f"complaint {reference!r} was received and its workflow started, but no worker has "
+        f"recorded it yet: is a worker polling task queue {task_queue!r}?"
+    )
+    return JSONResponse(
+        {"detail": detail},
+        status_code=status.HTTP_202_ACCEPTED,
+        headers={"Location": f"/complaints/{reference}"},
+    )
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ComplaintView,
+    responses={
+        202: {"model": Problem, "description": "Started, but no worker has recorded it yet"},
+        409: {"model": Problem, "description": "A complaint with this reference exists"},
+    },
+)
+async def receive_complaint(
+    complaint: ComplaintIn, pool: PoolDep, temporal: TemporalDep, settings: SettingsDep
+) -> ComplaintView | JSONResponse:
+    """Receive a complaint: start its workflow and return it once it is on record."""
+    reference = complaint.reference
+    exists = HTTPException(status.HTTP_409_CONFLICT, f"complaint {reference!r} already exists")
+    if await read_model.complaint_exists(pool, reference):
+        raise exists
+    try:
+        handle = await start_complaint(temporal, complaint.to_input(), settings.task_queue)
+    except AlreadyExists:
+        raise exists from None
+    recorded = await wait_recorded(handle)
+    view = await read_model.complaint_view(pool, reference) if recorded else None
+    if view is None:
+        return _not_recorded_yet(reference, settings.task_queue)
+    return view
+
+
+@router.get("/{reference}", responses=NOT_FOUND)
+async def read_complaint(reference: str, pool: PoolDep) -> ComplaintView:
+    """One complaint: where it stands, its deadlines, tasks and letter counts."""
+    view = await read_model.complaint_view(pool, reference)
+    if view is None:
+        raise _unknown(reference)
+    return view
+
+
+@router.post(
+    "/{reference}/events",
+    responses={
+        **NOT_FOUND,
+        409: {"model": Problem, "description": "The workflow refused the event; it is unchanged"},
+    },
+)
+async def record_event(
+    reference: str, event: EventBody, pool: PoolDep, temporal: TemporalDep
+) -> ComplaintView:
+    """Record a staff event; the complaint's workflow accepts it or says why not."""
+    if not await read_model.complaint_exists(pool, reference):
+        raise _unknown(reference)
+    try:
+        await send_event(temporal, reference, event.type, event.to_update())
+    except EventRefused as refused:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(refused)) from None
+    except NotRunning:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            f"complaint {reference!r} is closed: its workflow takes no more events",
+        ) from None
+    view = await read_model.complaint_view(pool, reference)
+    if view is None:
+        raise _unknown(reference)
+    return view
+
+
+@router.get("/{reference}/letters", responses=NOT_FOUND)
+async def list_letters(reference: str, pool: PoolDep) -> list[LetterSummary]:
+    """The letters sent on a complaint, oldest first; GET /letters/{id} shows one."""
+    if not await read_model.complaint_exists(pool, reference):
+        raise _unknown(reference)
+    return await read_model.letters(pool, reference)

@@ -1,0 +1,25 @@
+"""Letters as they were sent: the stored HTML, exactly what the recipient got."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, status
+from fastapi.responses import HTMLResponse
+
+from api import read_model
+from api.deps import PoolDep
+from api.schemas import Problem
+
+router = APIRouter(prefix="/letters", tags=["letters"])
+
+
+@router.get(
+    "/{letter_id}",
+    response_class=HTMLResponse,
+    responses={404: {"model": Problem, "description": "No letter with this id"}},
+)
+async def read_letter(letter_id: int, pool: PoolDep) -> HTMLResponse:
+    """One letter as HTML."""
+    html = await read_model.letter_html(pool, letter_id)
+    if html is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no letter with id {letter_id}")
+    return HTMLResponse(html)

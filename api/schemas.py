@@ -1,0 +1,168 @@
+"""What the API accepts and returns. Validation here is about shape, never about stage:
+whether an event makes sense now is the workflow's decision."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from domain.records import Complainant, ComplaintInput
+
+LONDON = ZoneInfo("Europe/London")
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Reference = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9-]{1,40}$"),
+    Field(description="letters, digits and dashes, at most 40 characters", examples=["LG-27-0001"]),
+]
+Email = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
+    ),
+    Field(examples=["resident@example.org"]),
+]
+
+
+def today_in_london() -> date:
+    return datetime.now(LONDON).date()
+
+
+def _not_in_future(d: date) -> date:
+    if d > today_in_london():
+        raise ValueError(f"received date {d} is in the future")
+    return d
+
+
+class ComplainantIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text
+    email: Email
+    address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
+
+
+class ComplaintIn(BaseModel):
+    """SPEC.md's `complaint` object: `complaint_received`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reference: Reference
+    received: Annotated[date, AfterValidator(_not_in_future)]
+    scheme: Literal["LGSCO", "HOS"]
+    authority: Text
+    subject: Text
+    urgent: bool = False
+    complainant: ComplainantIn
+
+    def to_input(self) -> ComplaintInput:
+        person = self.complainant
+        return ComplaintInput(
+            reference=self.reference,
+            received=self.received,
+            scheme=self.scheme,
+            authority=self.authority,
+            subject=self.subject,
+            urgent=self.urgent,
+            complainant=Complainant(person.name, person.email, person.address),
+        )
+
+
+class ComplainantView(BaseModel):
+    name: str
+    email: str | None
+
+
+class DeadlineView(BaseModel):
+    name: str
+    due: date
+    label: str
+    rule: str
+    status: str
+    met_on: date | None
+
+
+class TaskView(BaseModel):
+    id: str
+    name: str
+    role: str
+    title: str
+    due: date | None
+    assignee: str | None
+    status: str
+    opened_on: date
+    closed_on: date | None
+
+
+class LetterCounts(BaseModel):
+    total: int
+    mailed: int
+
+
+class ComplaintView(BaseModel):
+    """A complaint as the read model holds it after the workflow's last change."""
+
+    reference: str
+    authority: str
+    scheme: str
+    subject: str
+    urgent: bool
+    stage: str
+    received: date
+    complainant: ComplainantView
+    forwarded_on: date | None
+    urgent_target: date | None
+    allocated_on: date | None
+    investigator: str | None
+    first_contact_on: date | None
+    closed_on: date | None
+    next_deadline: date | None
+    overdue: bool
+    version: int
+    updated_at: datetime
+    deadlines: list[DeadlineView]
+    tasks: list[TaskView]
+    letters: LetterCounts
+
+
+class LetterSummary(BaseModel):
+    id: int
+    template: str
+    recipient: str
+    letter_date: date
+    subject: str
+    mailed: bool
+
+
+class UnallocatedComplaint(BaseModel):
+    reference: str
+    authority: str
+    scheme: str
+    subject: str
+    urgent: bool
+    urgent_target: date | None
+    forwarded_on: date
+    days_since_forwarded: int = Field(description="calendar days to today (Europe/London)")
+    working_days_since_forwarded: int
+
+
+class UnallocatedReport(BaseModel):
+    today: date
+    count: int
+    complaints: list[UnallocatedComplaint]
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """Every error: a sentence for people, and field errors on a 422."""
+
+    detail: str
+    errors: list[FieldError] | None = None

@@ -1,0 +1,96 @@
+"""The API's side of the complaint workflow: start one, wait for its first record, send events.
+
+Everything about the workflow's identity lives here: its id, its summary in the Temporal UI
+(reference, council and scheme only: no personal data in what operators browse), and the
+search attributes it starts with.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+from temporalio.client import (
+    Client,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
+from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from domain.records import CaseStatus, ComplaintInput, Stage
+from workflows import ComplaintWorkflow
+from workflows.search_attributes import AUTHORITY, COMPLAINT_STAGE, SCHEME, URGENT
+
+# How long POST /complaints waits for the workflow's first snapshot before answering 202.
+RECORD_TIMEOUT = timedelta(seconds=20)
+
+
+class AlreadyExists(Exception):
+    """A workflow with this complaint's id exists (running or closed)."""
+
+
+class EventRefused(Exception):
+    """The workflow refused the event; the message is its reason, for people."""
+
+
+class NotRunning(Exception):
+    """The complaint's workflow has finished (or was never started) and takes no events."""
+
+
+def workflow_id(reference: str) -> str:
+    return f"complaint-{reference}"
+
+
+async def start_complaint(
+    client: Client, complaint: ComplaintInput, task_queue: str
+) -> WorkflowHandle[Any, Any]:
+    try:
+        return await client.start_workflow(
+            ComplaintWorkflow.run,
+            complaint,
+            id=workflow_id(complaint.reference),
+            task_queue=task_queue,
+            # A reference names one complaint for ever: never a second workflow for it.
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            static_summary=f"{complaint.reference} · {complaint.authority} · {complaint.scheme}",
+            search_attributes=TypedSearchAttributes([
+                SearchAttributePair(COMPLAINT_STAGE, Stage.ASSESSMENT),
+                SearchAttributePair(AUTHORITY, complaint.authority),
+                SearchAttributePair(SCHEME, complaint.scheme),
+                SearchAttributePair(URGENT, complaint.urgent),
+            ]),
+        )
+    except WorkflowAlreadyStartedError as exc:
+        raise AlreadyExists(complaint.reference) from exc
+
+
+async def wait_recorded(handle: WorkflowHandle[Any, Any]) -> CaseStatus | None:
+    """The first snapshot once the read model has it; None if no worker got to it in time."""
+    try:
+        async with asyncio.timeout(RECORD_TIMEOUT.total_seconds()):
+            status: CaseStatus = await handle.execute_update(
+                "wait_recorded", result_type=CaseStatus
+            )
+            return status
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
+        return None
+
+
+async def send_event(client: Client, reference: str, event_type: str, event: Any) -> None:
+    """Send an event as the Workflow Update of its name; returns once the workflow applied it
+    and recorded the new status in the read model."""
+    handle = client.get_workflow_handle(workflow_id(reference))
+    try:
+        await handle.execute_update(event_type, event)
+    except WorkflowUpdateFailedError as exc:
+        if isinstance(exc.cause, ApplicationError):
+            raise EventRefused(exc.cause.message) from exc
+        raise
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            raise NotRunning(exc.message) from exc
+        raise
