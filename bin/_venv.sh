@@ -19,19 +19,27 @@ find_python() {
 
 # ensure_venv SPEC: e.g. ensure_venv "." or ensure_venv ".[test]"
 ensure_venv() {
-    local spec="$1" python stamp want
+    local spec="$1" python stamp want key log
     if ! "$VENV/bin/python" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null; then
         python="$(find_python)"
         echo "Creating $VENV with $python" >&2
         rm -rf "$VENV"
         "$python" -m venv "$VENV"
-        "$VENV/bin/python" -m pip install --quiet --upgrade pip
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip \
+            2>/dev/null || true  # a newer pip is nice to have, not needed
     fi
-    stamp="$VENV/.installed-$(echo "$spec" | tr -c 'a-z0-9' '_')"
-    want="$(cat "$ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1)"
+    key="${spec//[^a-z]/}"
+    stamp="$VENV/.installed-${key:-base}"
+    log="$VENV/.install.log"
+    want="$(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1)"
     if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
-        echo "Installing ombudsflow ($spec) into $VENV ..." >&2
-        (cd "$ROOT" && "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$spec")
+        echo "Installing ombudsflow ($spec) into $VENV (log: $log) ..." >&2
+        if ! (cd "$ROOT" && "$VENV/bin/python" -m pip install --disable-pip-version-check \
+                -e "$spec") >"$log" 2>&1; then
+            tail -n 30 "$log" >&2
+            echo "pip install failed; full log in $log" >&2
+            return 1
+        fi
         echo "$want" >"$stamp"
     fi
 }
