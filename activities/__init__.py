@@ -1,0 +1,5 @@
+"""Temporal activities: the only place workflow decisions touch the database and mail."""
+
+from activities.complaint import ComplaintActivities
+
+__all__ = ["ComplaintActivities"]

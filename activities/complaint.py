@@ -1,0 +1,113 @@
+"""The complaint workflow's activities: render, store, send. Nothing else.
+
+Each is safe to retry after its side effect: letters and notifications are stored once per
+(reference, key) and mailed only while the stored row says they were not, so a retry or a
+replay finds the earlier row and sends nothing twice. (A crash between the SMTP server
+accepting a message and the row being marked can still repeat that one message: mail is
+at least once.)
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from domain.bank_holidays import england_and_wales_bank_holidays
+from domain.records import CaseStatus, LetterSent, LetterToSend, StaffNotice
+from letters.render import LetterError, render_letter
+from ombudsflow.db.store import Store, StoredLetter, StoredNotification
+from ombudsflow.directory import Directory, UnknownRole
+from ombudsflow.mail import Mailer
+
+# Council letters go to the link officer; these also go to the people named beside them.
+COPIES: dict[str, list[str]] = {"chaser_2": ["chief_executive"]}
+
+
+class ComplaintActivities:
+    def __init__(self, store: Store, mailer: Mailer, directory: Directory) -> None:
+        self.store = store
+        self.mailer = mailer
+        self.directory = directory
+
+    def all(self) -> list:
+        """The activity callables, for `Worker(activities=...)`."""
+        return [self.load_bank_holidays, self.send_letter, self.notify_staff, self.record_status]
+
+    @activity.defn(name="load_bank_holidays")
+    async def load_bank_holidays(self, years: list[int]) -> dict[date, str]:
+        """Holidays reach workflows through history, so new data never breaks a replay."""
+        return england_and_wales_bank_holidays(years)
+
+    @activity.defn(name="send_letter")
+    async def send_letter(self, letter: LetterToSend) -> LetterSent:
+        try:
+            rendered = render_letter(letter)
+            to = self._letter_recipients(letter)
+        except (LetterError, UnknownRole) as error:
+            raise ApplicationError(str(error), type=type(error).__name__, non_retryable=True)
+        stored, created = await self.store.save_letter(
+            StoredLetter(
+                reference=letter.reference, key=letter.key, template=letter.template,
+                recipient=letter.to, recipient_address=", ".join(to) or None,
+                letter_date=letter.on, subject=rendered.subject, html=rendered.html,
+                text_body=rendered.text,
+            )
+        )
+        # Send what was stored, so a retry mails the very letter the API shows.
+        if stored.mailed_at is None and stored.recipient_address:
+            await self.mailer.send(
+                stored.recipient_address.split(", "), stored.subject, stored.html,
+                stored.text_body,
+            )
+            await self.store.mark_letter_mailed(stored.id)
+        return LetterSent(letter_id=stored.id, key=letter.key, already_sent=not created)
+
+    @activity.defn(name="notify_staff")
+    async def notify_staff(self, notice: StaffNotice) -> None:
+        investigator = notice.task.assignee if notice.task else None
+        try:
+            recipients = self.directory.addresses(notice.authority, notice.roles, investigator)
+        except UnknownRole as error:
+            raise ApplicationError(str(error), type="UnknownRole", non_retryable=True)
+        stored, _ = await self.store.save_notification(
+            StoredNotification(
+                reference=notice.reference, key=notice.key, about=notice.about,
+                roles=list(notice.roles), recipients=recipients, subject=notice.subject,
+                body=notice.body, notice_date=notice.on, request=notice.request,
+            )
+        )
+        if notice.task is not None:
+            await self.store.open_task(notice.reference, notice.task, notice.on)
+        if stored.mailed_at is None and stored.recipients:
+            await self.mailer.send(
+                stored.recipients, f"[{notice.reference}] {stored.subject}",
+                notification_html(stored), stored.body,
+            )
+            await self.store.mark_notification_mailed(stored.id)
+
+    @activity.defn(name="record_status")
+    async def record_status(self, status: CaseStatus) -> None:
+        await self.store.record_status(status)
+
+    def _letter_recipients(self, letter: LetterToSend) -> list[str]:
+        if letter.to == "complainant":
+            email = letter.complaint.complainant.email
+            return [email] if email else []  # no email: the letter is stored for posting
+        roles = ["link_officer", *COPIES.get(letter.template, [])]
+        return self.directory.addresses(letter.complaint.authority, roles)
+
+
+def notification_html(notification: StoredNotification) -> str:
+    paragraphs = "".join(
+        f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>"
+        for p in notification.body.split("\n\n") if p.strip()
+    )
+    return (
+        f"<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
+        f"<title>{html.escape(notification.subject)}</title></head><body>"
+        f"<p><strong>{html.escape(notification.reference)}</strong>: "
+        f"{html.escape(notification.subject)}</p>{paragraphs}</body></html>"
+    )
