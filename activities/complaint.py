@@ -16,14 +16,17 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from domain.bank_holidays import england_and_wales_bank_holidays
+from domain.calendar import subtract_working_days
 from domain.records import CaseStatus, LetterSent, LetterToSend, StaffNotice
 from letters.render import LetterError, render_letter
 from ombudsflow.db.store import Store, StoredLetter, StoredNotification
 from ombudsflow.directory import Directory, UnknownRole
-from ombudsflow.mail import Mailer
+from ombudsflow.mail import Attachment, Mailer, calendar_invite
 
 # Council letters go to the link officer; these also go to the people named beside them.
 COPIES: dict[str, list[str]] = {"chaser_2": ["chief_executive"]}
+# Notices that carry a calendar invite for this many working days before their task's due date.
+INVITE_BEFORE_DUE: dict[str, int] = {"R1": 3}
 
 
 class ComplaintActivities:
@@ -84,7 +87,7 @@ class ComplaintActivities:
         if stored.mailed_at is None and stored.recipients:
             await self.mailer.send(
                 stored.recipients, f"[{notice.reference}] {stored.subject}",
-                notification_html(stored), stored.body,
+                notification_html(stored), stored.body, invites(notice),
             )
             await self.store.mark_notification_mailed(stored.id)
 
@@ -98,6 +101,22 @@ class ComplaintActivities:
             return [email] if email else []  # no email: the letter is stored for posting
         roles = ["link_officer", *COPIES.get(letter.template, [])]
         return self.directory.addresses(letter.complaint.authority, roles)
+
+
+def invites(notice: StaffNotice) -> list[Attachment]:
+    """R1: a calendar reminder 3 working days before the request is due."""
+    days = INVITE_BEFORE_DUE.get(notice.about)
+    if days is None or notice.task is None or notice.task.due is None:
+        return []
+    due = notice.task.due
+    what = notice.request or notice.task.name
+    return [calendar_invite(
+        uid=f"{notice.reference}/{notice.key}@ombudsflow",
+        day=subtract_working_days(due, days),
+        summary=f"{notice.reference}: {what} due {due:%d/%m/%Y}",
+        description=f"{notice.task.title}. Due on {due:%A} {due.day} {due:%B %Y}.",
+        stamp=notice.on,
+    )]
 
 
 def notification_html(notification: StoredNotification) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Protocol
@@ -117,3 +118,43 @@ class RecordingMailer:
         if not to:
             raise ValueError("a message needs at least one recipient")
         self.sent.append(SentMail(list(to), subject, html, text, list(attachments)))
+
+
+def calendar_invite(uid: str, day: date, summary: str, description: str, stamp: date) -> Attachment:
+    """An all-day iCalendar event (RFC 5545), e.g. a reminder 3 working days before a due date.
+
+    `stamp` (DTSTAMP) is a date the caller chose, not the clock, so a retried activity sends
+    the very same invite.
+    """
+    def text(value: str) -> str:
+        return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+                .replace("\n", "\\n"))
+
+    lines = [
+        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Ombudsflow//Ombudsflow//EN",
+        "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "BEGIN:VEVENT",
+        f"UID:{text(uid)}",
+        f"DTSTAMP:{stamp:%Y%m%d}T000000Z",
+        f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
+        f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}",
+        f"SUMMARY:{text(summary)}",
+        f"DESCRIPTION:{text(description)}",
+        "TRANSP:TRANSPARENT", "END:VEVENT", "END:VCALENDAR",
+    ]
+    return ("reminder.ics", "".join(_fold(line) + "\r\n" for line in lines).encode(),
+            "text/calendar")
+
+
+def _fold(line: str) -> str:
+    """Lines longer than 75 octets continue on the next line after a space (RFC 5545 3.1)."""
+    data = line.encode()
+    if len(data) <= 75:
+        return line
+    parts, start = [], 0
+    while start < len(data):
+        end = min(start + (75 if not parts else 74), len(data))
+        while end < len(data) and (data[end] & 0xC0) == 0x80:  # never split a UTF-8 character
+            end -= 1
+        parts.append(data[start:end].decode())
+        start = end
+    return "\r\n ".join(parts)

@@ -158,3 +158,20 @@ async def test_memory_store_and_recording_mailer_behave_alike() -> None:
     [mail] = mailer.sent
     assert mail.to == ["resident@example.org"] and "LG-27-0001" in mail.subject
     assert (await store.get_letter(first.letter_id)).mailed_at is not None
+
+
+async def test_request_opened_notice_carries_a_calendar_invite_3_working_days_early(
+    acts: ComplaintActivities, smtp: SmtpSink
+) -> None:
+    await acts.notify_staff(StaffNotice(
+        key="R1/EV-1", reference="LG-27-0001", authority="Example Borough Council",
+        roles=["service_area"], about="R1", subject="Evidence requested", body="Due 3 June.",
+        on=date(2027, 5, 13), request="EV-1",
+        # Due Thursday 3 June 2027; Monday 31 May is the Spring bank holiday.
+        task=Task(id="LG-27-0001/EV-1", name="EV-1", role="link_officer",
+                  title="Send evidence EV-1", due=date(2027, 6, 3)),
+    ))
+    [mail] = smtp.wait_for(1)
+    [invite] = list(mail.message.iter_attachments())
+    assert invite.get_content_type() == "text/calendar"
+    assert "DTSTART;VALUE=DATE:20270528" in invite.get_content()  # Fri 28 May, not Mon 31
