@@ -22,6 +22,16 @@ LETTERS_DIR = Path(__file__).resolve().parent
 _SUFFIX = ".html.j2"
 _LAYOUTS = {"base"}
 
+# Dates a letter cannot go without (see letters/__init__.py for the optional ones).
+REQUIRED_DATES: dict[str, tuple[str, ...]] = {
+    "evidence_request": ("due",),
+    "chaser_1": ("due",),
+    "chaser_2": ("due",),
+    "draft_decision": ("comments_due",),
+    "public_report": ("publish_from", "notices_by", "response_due"),
+    "further_report": ("response_due",),
+}
+
 
 class LetterError(ValueError):
     """The letter cannot be rendered (unknown template, missing date): retrying won't help."""
@@ -103,6 +113,9 @@ def recommendations(letter: LetterToSend) -> list[dict[str, object]]:
 def render_letter(letter: LetterToSend) -> RenderedLetter:
     if letter.template in _LAYOUTS or not (LETTERS_DIR / f"{letter.template}{_SUFFIX}").exists():
         raise LetterError(f"no letter template named {letter.template!r}")
+    missing = [d for d in REQUIRED_DATES.get(letter.template, ()) if d not in letter.dates]
+    if missing:
+        raise LetterError(f"letter {letter.template} needs dates {missing}")
     template = ENV.get_template(f"{letter.template}{_SUFFIX}")
     context = {
         "complaint": letter.complaint,

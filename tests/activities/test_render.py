@@ -123,3 +123,16 @@ def test_unknown_template_is_refused() -> None:
 def test_html_to_text_keeps_paragraphs_and_lists() -> None:
     text = html_to_text("<p>One &amp; two</p><ul><li>a</li><li>b</li></ul><p>Three<br>four</p>")
     assert text == "One & two\n\n  - a\n  - b\n\nThree\nfour\n"
+
+
+@pytest.mark.parametrize("scheme", ["LGSCO", "HOS"])
+@pytest.mark.parametrize("template", sorted(SPEC_TEMPLATES))
+def test_renders_with_only_its_required_dates(template: str, scheme: str) -> None:
+    from letters import REQUIRED_DATES
+
+    required = {name: ALL_DATES[name] for name in REQUIRED_DATES.get(template, ())}
+    for to in ("complainant", "council"):
+        rendered = render_letter(letter(template, to=to, complaint=complaint(scheme),
+                                        dates=required))
+        for due in required.values():
+            assert long_date(due) in rendered.text
