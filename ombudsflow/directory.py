@@ -38,7 +38,11 @@ class Directory:
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> Directory:
-        """Read a directory file; None reads the shipped example."""
+        """Read a directory file; None reads the shipped example (config/ in the checkout)."""
+        if path is None and not EXAMPLE_FILE.exists():
+            raise FileNotFoundError(
+                f"no directory file given and no example at {EXAMPLE_FILE}: set DIRECTORY_FILE"
+            )
         with open(path or EXAMPLE_FILE, "rb") as f:
             return cls.from_dict(tomllib.load(f))
 
