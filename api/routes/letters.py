@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, status
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, status
 from fastapi.responses import HTMLResponse
 
 from api import read_model
@@ -11,13 +13,15 @@ from api.schemas import Problem
 
 router = APIRouter(prefix="/letters", tags=["letters"])
 
+LetterId = Annotated[int, Path(ge=1, le=2**63 - 1)]  # a PostgreSQL bigserial
+
 
 @router.get(
     "/{letter_id}",
     response_class=HTMLResponse,
     responses={404: {"model": Problem, "description": "No letter with this id"}},
 )
-async def read_letter(letter_id: int, pool: PoolDep) -> HTMLResponse:
+async def read_letter(letter_id: LetterId, pool: PoolDep) -> HTMLResponse:
     """One letter as HTML."""
     html = await read_model.letter_html(pool, letter_id)
     if html is None:
