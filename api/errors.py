@@ -49,7 +49,7 @@ def field_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
         elif err.get("type") == "union_tag_not_found":
             loc, message = ["type"], f"missing; one of: {', '.join(EVENT_MODELS)}"
         elif err.get("type") == "json_invalid":
-            message = "the body is not valid JSON"
+            loc, message = [], f"not valid JSON ({err.get('ctx', {}).get('error', 'unreadable')})"
         message = message.removeprefix("Value error, ")
         out.append({"field": ".".join(loc) or "body", "message": message})
     return out

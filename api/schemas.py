@@ -3,6 +3,7 @@ whether an event makes sense now is the workflow's decision."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
@@ -14,16 +15,36 @@ from domain.records import Complainant, ComplaintInput
 LONDON = ZoneInfo("Europe/London")
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+REFERENCE = re.compile(r"[A-Za-z0-9-]{1,40}")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")  # valid-ish: the mail server has the last word
+
+
+def _reference(value: str) -> str:
+    if not REFERENCE.fullmatch(value):
+        raise ValueError("use 1 to 40 letters, digits or dashes, e.g. LG-27-0001")
+    return value
+
+
+def _email(value: str) -> str:
+    if len(value) > 254 or not EMAIL.fullmatch(value):
+        raise ValueError(f"{value!r} is not an email address")
+    return value
+
+
 Reference = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9-]{1,40}$"),
-    Field(description="letters, digits and dashes, at most 40 characters", examples=["LG-27-0001"]),
+    StringConstraints(strip_whitespace=True),
+    AfterValidator(_reference),
+    Field(
+        description="letters, digits and dashes, at most 40 characters",
+        examples=["LG-27-0001"],
+        json_schema_extra={"pattern": "^[A-Za-z0-9-]{1,40}$"},
+    ),
 ]
 Email = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
-    ),
+    StringConstraints(strip_whitespace=True),
+    AfterValidator(_email),
     Field(examples=["resident@example.org"]),
 ]
 
