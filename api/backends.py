@@ -33,18 +33,18 @@ class Backends:
         self.settings = settings
         self._pool, self._client = pool, client
         self._owns_pool, self._owns_client = pool is None, client is None
-        self._lock = asyncio.Lock()
+        self._pool_lock, self._client_lock = asyncio.Lock(), asyncio.Lock()
 
     async def pool(self) -> asyncpg.Pool:
         if self._pool is None:
-            async with self._lock:
+            async with self._pool_lock:
                 if self._pool is None:
                     self._pool = await self._connect_pool()
         return self._pool
 
     async def temporal(self) -> Client:
         if self._client is None:
-            async with self._lock:
+            async with self._client_lock:
                 if self._client is None:
                     self._client = await self._connect_temporal()
         return self._client
@@ -72,7 +72,7 @@ class Backends:
             raise ServiceUnavailable("PostgreSQL is not configured: set DATABASE_URL")
         try:
             return await asyncio.wait_for(create_pool(url), CONNECT_TIMEOUT.total_seconds())
-        except (OSError, asyncio.TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             raise ServiceUnavailable(f"PostgreSQL is unreachable: {_reason(exc)}") from exc
 
     async def _connect_temporal(self) -> Client:

@@ -59,8 +59,8 @@ async def complaint_exists(pool: asyncpg.Pool, reference: str) -> bool:
 
 async def complaint_view(pool: asyncpg.Pool, reference: str) -> ComplaintView | None:
     """The complaint with its deadlines, tasks and letter counts; None if unknown."""
-    async with pool.acquire() as conn, conn.transaction(readonly=True):
-        # One snapshot: the workflow may record a newer status between these reads.
+    # One snapshot for all four reads: the workflow may record a newer status between them.
+    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         row = await conn.fetchrow(COMPLAINT, reference)
         if row is None:
             return None
