@@ -14,7 +14,11 @@ COPY worker ./worker
 COPY api ./api
 COPY letters ./letters
 COPY ombudsflow ./ombudsflow
+COPY config ./config
 RUN pip install . && useradd --system --home-dir /app ombudsflow
+# The installed package cannot see the checkout's config/: name the example explicitly
+# (mount your own file and point DIRECTORY_FILE at it).
+ENV DIRECTORY_FILE=/app/config/directory.example.toml
 
 USER ombudsflow
 EXPOSE 8000
