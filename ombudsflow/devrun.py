@@ -49,10 +49,12 @@ def main() -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")
     try:
-        return asyncio.run(run(get_settings()))
+        status = asyncio.run(run(get_settings()))
     except StartupError as exc:
         print(f"ombudsflow dev: {exc}", file=sys.stderr)
         return 1
+    log.info("stopped")
+    return status
 
 
 async def run(settings: Settings) -> int:
