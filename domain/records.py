@@ -94,7 +94,9 @@ class Deadline:
     due: date
     label: str  # plain words: "Decide or allocate (20 working days)"
     rule: str  # how it was computed: "20 working days from 2027-01-04"
-    status: Literal["pending", "met", "missed", "cancelled"] = "pending"
+    # pending until met (on or before due) or missed (after it); "overdue" while still
+    # pending after the due date; "cancelled" when the case no longer needs it.
+    status: Literal["pending", "overdue", "met", "missed", "cancelled"] = "pending"
     met_on: date | None = None
 
 

@@ -1,0 +1,71 @@
+"""Which staff events make sense in which stage.
+
+Pure functions over the case status, shared by the workflow's update validators (which
+refuse before anything is recorded) and its handlers (which check again under the lock, in
+case another event changed the stage in between).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from domain.events import Allocated, ForwardedToInvestigation, MarkedUrgent
+from domain.records import CaseStatus, Stage
+
+STAGE_WORDS = {
+    Stage.ASSESSMENT: "still in assessment",
+    Stage.AWAITING_ALLOCATION: "awaiting allocation",
+    Stage.INVESTIGATION: "already allocated and under investigation",
+    Stage.CLOSED: "closed",
+}
+
+
+class EventRefused(Exception):
+    """An event that makes no sense now; the message says why, for the person who sent it."""
+
+
+def _stage_must_be(case: CaseStatus, event: str, *allowed: str) -> None:
+    if case.stage not in allowed:
+        raise EventRefused(
+            f"{event} refused: complaint {case.reference} is {STAGE_WORDS.get(case.stage, case.stage)}"
+        )
+
+
+def _target_not_past(target: date | None, today: date, event: str) -> None:
+    if target is not None and target < today:
+        raise EventRefused(f"{event} refused: urgent target {target.isoformat()} is before today ({today.isoformat()})")
+
+
+def check_closed_at_assessment(case: CaseStatus) -> None:
+    _stage_must_be(case, "closed_at_assessment", Stage.ASSESSMENT)
+
+
+def check_forwarded(case: CaseStatus, event: ForwardedToInvestigation, today: date) -> None:
+    _stage_must_be(case, "forwarded_to_investigation", Stage.ASSESSMENT)
+    _target_not_past(event.target, today, "forwarded_to_investigation")
+
+
+def check_allocated(case: CaseStatus, event: Allocated) -> None:
+    if case.stage == Stage.ASSESSMENT:
+        raise EventRefused(
+            f"allocated refused: complaint {case.reference} is still in assessment; "
+            "forward it to investigation first"
+        )
+    _stage_must_be(case, "allocated", Stage.AWAITING_ALLOCATION)
+    if not event.investigator.strip():
+        raise EventRefused("allocated refused: investigator is empty")
+
+
+def check_first_contact(case: CaseStatus) -> None:
+    _stage_must_be(case, "first_contact_made", Stage.INVESTIGATION)
+    if case.first_contact_on is not None:
+        raise EventRefused(
+            f"first_contact_made refused: first contact was already recorded on {case.first_contact_on.isoformat()}"
+        )
+
+
+def check_marked_urgent(case: CaseStatus, event: MarkedUrgent, today: date) -> None:
+    _stage_must_be(case, "marked_urgent", Stage.ASSESSMENT, Stage.AWAITING_ALLOCATION)
+    _target_not_past(event.target, today, "marked_urgent")
+    if case.urgent and (event.target is None or event.target == case.urgent_target):
+        raise EventRefused(f"marked_urgent refused: complaint {case.reference} is already urgent")

@@ -1,0 +1,106 @@
+"""Read and check a simulation scenario (SPEC.md format), naming the event and field at fault."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from domain.events import EVENT_TYPES, SPEC_EVENTS
+from domain.records import ComplaintInput
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be simulated; the message names where and why."""
+
+
+@dataclass
+class ScenarioEvent:
+    on: date
+    type: str
+    payload: Any  # the event's dataclass, as the workflow update takes it
+
+
+@dataclass
+class Scenario:
+    complaint: ComplaintInput
+    events: list[ScenarioEvent]
+    until: date
+
+
+def _errors(error: ValidationError) -> str:
+    return "; ".join(
+        f"field '{'.'.join(str(p) for p in e['loc'])}': {e['msg'].lower()}" for e in error.errors()
+    )
+
+
+def parse_scenario(data: Any) -> Scenario:
+    if not isinstance(data, dict):
+        raise ScenarioError("a scenario is a JSON object with 'complaint', 'events' and 'until'")
+    for key in ("complaint", "until"):
+        if key not in data:
+            raise ScenarioError(f"missing field '{key}'")
+    try:
+        complaint = TypeAdapter(ComplaintInput).validate_python(data["complaint"])
+    except ValidationError as bad:
+        raise ScenarioError(f"complaint: {_errors(bad)}") from None
+    try:
+        until = TypeAdapter(date).validate_python(data["until"])
+    except ValidationError:
+        raise ScenarioError(f"field 'until': not a date (YYYY-MM-DD): {data['until']!r}") from None
+    if until < complaint.received:
+        raise ScenarioError(f"field 'until': {until} is before the complaint was received ({complaint.received})")
+    raw_events = data.get("events", [])
+    if not isinstance(raw_events, list):
+        raise ScenarioError("field 'events': must be a list")
+    events = [_parse_event(i, raw, complaint.received, until) for i, raw in enumerate(raw_events)]
+    return Scenario(complaint, sorted(events, key=lambda e: e.on), until)
+
+
+def _parse_event(index: int, raw: Any, received: date, until: date) -> ScenarioEvent:
+    where = f"events[{index}]"
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"{where}: must be an object with 'on' and 'type'")
+    kind = raw.get("type")
+    if kind is None:
+        raise ScenarioError(f"{where}: missing field 'type'")
+    where = f"{where} ({kind})"
+    if kind == "complaint_received":
+        raise ScenarioError(f"{where}: the complaint itself is received by the 'complaint' object, not an event")
+    if kind not in SPEC_EVENTS:
+        raise ScenarioError(f"{where}: unknown event type {kind!r}; known: {', '.join(SPEC_EVENTS)}")
+    if kind not in EVENT_TYPES:
+        raise ScenarioError(f"{where}: event type {kind!r} is not supported by this build yet")
+    if "on" not in raw:
+        raise ScenarioError(f"{where}: missing field 'on'")
+    try:
+        on = TypeAdapter(date).validate_python(raw["on"])
+    except ValidationError:
+        raise ScenarioError(f"{where}: field 'on': not a date (YYYY-MM-DD): {raw['on']!r}") from None
+    if not received <= on <= until:
+        raise ScenarioError(f"{where}: field 'on': {on} is outside {received}..{until}")
+    fields = {k: v for k, v in raw.items() if k not in ("on", "type")}
+    try:
+        payload = TypeAdapter(EVENT_TYPES[kind]).validate_python(fields, strict=False)
+    except ValidationError as bad:
+        raise ScenarioError(f"{where}: {_errors(bad)}") from None
+    unknown = set(fields) - set(EVENT_TYPES[kind].__dataclass_fields__)
+    if unknown:
+        raise ScenarioError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    return ScenarioEvent(on, kind, payload)
+
+
+def load_scenario(path: Path) -> Scenario:
+    try:
+        text = path.read_text()
+    except OSError as missing:
+        raise ScenarioError(f"cannot read: {missing.strerror}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as bad:
+        raise ScenarioError(f"not JSON: {bad}") from None
+    return parse_scenario(data)

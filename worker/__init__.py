@@ -1,0 +1,1 @@
+"""The Temporal worker that runs complaint workflows and their activities."""

@@ -1,0 +1,52 @@
+"""Build and run the worker: the workflow plus the activities wired to real services."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Worker
+
+from activities import ComplaintActivities
+from workflows import ComplaintWorkflow
+
+
+def build_worker(client: Client, activities: ComplaintActivities, task_queue: str) -> Worker:
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[ComplaintWorkflow],
+        activities=activities.all(),
+    )
+
+
+async def run_worker() -> None:
+    from ombudsflow.db import PgStore, create_pool
+    from ombudsflow.directory import Directory
+    from ombudsflow.mail import SmtpMailer
+    from ombudsflow.settings import get_settings
+
+    settings = get_settings()
+    if not settings.database_url:
+        raise SystemExit("DATABASE_URL is not set (`ombudsflow dev` starts everything with a database)")
+    client = await Client.connect(
+        settings.temporal_address, namespace=settings.temporal_namespace, data_converter=pydantic_data_converter
+    )
+    pool = await create_pool(settings.database_url)
+    activities = ComplaintActivities(
+        PgStore(pool),
+        SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from),
+        Directory.load(settings.directory_file),
+    )
+    try:
+        await build_worker(client, activities, settings.task_queue).run()
+    finally:
+        await pool.close()
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO)
+    asyncio.run(run_worker())
+    return 0

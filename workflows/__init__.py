@@ -1,0 +1,5 @@
+"""Temporal workflows: one ComplaintWorkflow per complaint."""
+
+from workflows.complaint import ComplaintWorkflow
+
+__all__ = ["ComplaintWorkflow"]
