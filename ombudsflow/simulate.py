@@ -12,7 +12,7 @@ import asyncio
 import json
 import shutil
 import sys
-import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,9 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from activities import ComplaintActivities
-from domain.records import ComplaintInput, TimelineEntry
+from temporalio.client import WorkflowHistory
+
+from domain.records import CaseStatus, ComplaintInput, TimelineEntry
 from ombudsflow.db import MemoryStore
 from ombudsflow.directory import Directory
 from ombudsflow.mail import RecordingMailer
@@ -34,31 +36,47 @@ from workflows.clock import EVENTS_AT, LONDON
 TASK_QUEUE = "simulation"
 
 
+@dataclass
+class Simulation:
+    lines: list[dict[str, Any]]  # what `ombudsflow simulate` prints, in date order
+    status: CaseStatus  # the workflow's own view at the end
+    history: WorkflowHistory  # for replay tests
+
+
 def _at(day: date, at: time) -> datetime:
     return datetime.combine(day, at, tzinfo=LONDON)
 
 
-async def run_scenario(scenario: Scenario, env: WorkflowEnvironment | None = None) -> list[dict[str, Any]]:
-    """Simulate one scenario; returns the output lines as dicts, in date order."""
+async def run_scenario(
+    scenario: Scenario,
+    env: WorkflowEnvironment | None = None,
+    activities: ComplaintActivities | None = None,
+) -> Simulation:
+    """Simulate one scenario.
+
+    Tests pass their own environment and activities wired to PostgreSQL and SMTP.
+    """
     own_env = env is None
     if env is None:
         env = await WorkflowEnvironment.start_time_skipping(
             test_server_existing_path=_test_server_path(), data_converter=pydantic_data_converter
         )
     try:
-        return await _simulate(env, scenario)
+        activities = activities or ComplaintActivities(MemoryStore(), RecordingMailer(), Directory.load(None))
+        return await _simulate(env, scenario, activities)
     finally:
         if own_env:
             await env.shutdown()
 
 
-async def _simulate(env: WorkflowEnvironment, scenario: Scenario) -> list[dict[str, Any]]:
+async def _simulate(
+    env: WorkflowEnvironment, scenario: Scenario, activities: ComplaintActivities
+) -> Simulation:
     client: Client = env.client
     start = _at(scenario.complaint.received, EVENTS_AT)
     offset = start - await env.get_current_time()
     complaint = scenario.complaint
     complaint = ComplaintInput(**{**complaint.__dict__, "clock_offset_seconds": offset.total_seconds()})
-    activities = ComplaintActivities(MemoryStore(), RecordingMailer(), Directory.load(None))
     refused: list[dict[str, Any]] = []
 
     async def sleep_until(moment: datetime) -> None:
@@ -69,7 +87,7 @@ async def _simulate(env: WorkflowEnvironment, scenario: Scenario) -> list[dict[s
     async with build_worker(client, activities, TASK_QUEUE):
         handle = await client.start_workflow(
             ComplaintWorkflow.run, complaint,
-            id=f"complaint-{complaint.reference}-sim-{uuid.uuid4().hex[:8]}", task_queue=TASK_QUEUE,
+            id=f"complaint-{complaint.reference}", task_queue=TASK_QUEUE,
         )
         await handle.execute_update(ComplaintWorkflow.wait_recorded)
         for event in scenario.events:
@@ -81,10 +99,14 @@ async def _simulate(env: WorkflowEnvironment, scenario: Scenario) -> list[dict[s
                 refused.append({"date": event.on.isoformat(), "kind": "refused", "event": event.type, "reason": reason})
         await sleep_until(_at(scenario.until + timedelta(days=1), time(0, 0)))
         entries: list[TimelineEntry] = await handle.query("timeline", result_type=list[TimelineEntry])
-        await handle.terminate("simulation finished")
+        status = await handle.query(ComplaintWorkflow.status)
+        history = await handle.fetch_history()
+        if status.stage != "closed":
+            await handle.terminate("simulation finished")
 
     lines = [_line(e) for e in entries if e.date <= scenario.until] + refused
-    return sorted(lines, key=lambda line: line["date"])  # stable: same-day order is kept
+    lines.sort(key=lambda line: line["date"])  # stable: same-day order is kept
+    return Simulation(lines, status, history)
 
 
 def _line(entry: TimelineEntry) -> dict[str, Any]:
@@ -106,6 +128,6 @@ def main(path: str) -> int:
     except ScenarioError as bad:
         print(f"{path}: {bad}", file=sys.stderr)
         return 2
-    for line in asyncio.run(run_scenario(scenario)):
+    for line in asyncio.run(run_scenario(scenario)).lines:
         print(json.dumps(line))
     return 0
