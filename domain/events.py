@@ -34,6 +34,33 @@ class MarkedUrgent:
     target: date | None = None
 
 
+@dataclass
+class InformationRequested:
+    """T2: assessment asks the council for information (default 5 working days)."""
+
+    request: str | None = None  # the request's id; "INFO-<n>" when not given
+    due: date | None = None
+
+
+@dataclass
+class EvidenceRequested:
+    """T9: the investigator's enquiries (default 15 working days)."""
+
+    request: str
+    due: date | None = None
+
+
+@dataclass
+class RequestAnswered:
+    request: str
+
+
+@dataclass
+class ExtensionAgreed:
+    request: str
+    due: date
+
+
 # Update name -> argument type; the API and the simulation build events from this table.
 EVENT_TYPES: dict[str, type] = {
     "closed_at_assessment": ClosedAtAssessment,
@@ -41,6 +68,10 @@ EVENT_TYPES: dict[str, type] = {
     "allocated": Allocated,
     "first_contact_made": FirstContactMade,
     "marked_urgent": MarkedUrgent,
+    "information_requested": InformationRequested,
+    "evidence_requested": EvidenceRequested,
+    "request_answered": RequestAnswered,
+    "extension_agreed": ExtensionAgreed,
 }
 
 # The whole vocabulary of SPEC.md, including events later issues will implement.

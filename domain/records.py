@@ -46,6 +46,8 @@ class ComplaintInput:
     subject: str
     complainant: Complainant
     urgent: bool = False
+    # R5: working days from chaser 1 to the final chaser (configurable per deployment).
+    final_chaser_after_working_days: int = 5
     # Simulation only: seconds added to workflow.now(), so a time-skipping server that starts
     # at today's date can replay a scenario set in any year. Always 0 in production.
     clock_offset_seconds: float = 0.0
@@ -112,6 +114,36 @@ class Task:
 
 
 @dataclass
+class Extension:
+    agreed_on: date
+    old_due: date
+    new_due: date
+
+
+@dataclass
+class CouncilRequest:
+    """Anything the council owes the Ombudsman by a date (SPEC.md R1-R5)."""
+
+    id: str  # the event's `request`, a recommendation's id, or "T12-response"
+    kind: Literal["information", "evidence", "remedy", "report_response"]
+    opened_on: date
+    due: date  # after any extension
+    original_due: date  # an answer after this is late, whatever was agreed later
+    rule: str
+    status: Literal["open", "answered", "cancelled"] = "open"
+    answered_on: date | None = None
+    extensions: list[Extension] = field(default_factory=list)
+    reminders_sent: int = 0
+    last_reminder_on: date | None = None
+    chaser_1_on: date | None = None
+    chaser_2_on: date | None = None
+
+    @property
+    def answered_late(self) -> bool:
+        return self.answered_on is not None and self.answered_on > self.original_due
+
+
+@dataclass
 class TimelineEntry:
     """One line of what happened, in the shape `ombudsflow simulate` prints."""
 
@@ -150,5 +182,6 @@ class CaseStatus:
     next_deadline: date | None = None
     overdue: bool = False
     deadlines: list[Deadline] = field(default_factory=list)
+    requests: list[CouncilRequest] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
     letters: list[TimelineEntry] = field(default_factory=list)
