@@ -184,4 +184,5 @@ class CaseStatus:
     deadlines: list[Deadline] = field(default_factory=list)
     requests: list[CouncilRequest] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
+    last_letter_on: dict[str, date] = field(default_factory=dict)  # party -> date (T8 counts from it)
     letters: list[TimelineEntry] = field(default_factory=list)

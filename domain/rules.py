@@ -9,8 +9,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.events import Allocated, ForwardedToInvestigation, MarkedUrgent
-from domain.records import CaseStatus, Stage
+from domain.events import (
+    Allocated,
+    EvidenceRequested,
+    ExtensionAgreed,
+    ForwardedToInvestigation,
+    InformationRequested,
+    MarkedUrgent,
+    RequestAnswered,
+)
+from domain.records import CaseStatus, CouncilRequest, Stage
 
 STAGE_WORDS = {
     Stage.ASSESSMENT: "still in assessment",
@@ -69,3 +77,48 @@ def check_marked_urgent(case: CaseStatus, event: MarkedUrgent, today: date) -> N
     _target_not_past(event.target, today, "marked_urgent")
     if case.urgent and (event.target is None or event.target == case.urgent_target):
         raise EventRefused(f"marked_urgent refused: complaint {case.reference} is already urgent")
+
+
+def _request(case: CaseStatus, event: str, request_id: str) -> CouncilRequest:
+    found = next((r for r in case.requests if r.id == request_id), None)
+    if found is None:
+        known = ", ".join(r.id for r in case.requests) or "none"
+        raise EventRefused(f"{event} refused: complaint {case.reference} has no request {request_id!r} (requests: {known})")
+    if found.status != "open":
+        when = f" on {found.answered_on.isoformat()}" if found.answered_on else ""
+        raise EventRefused(f"{event} refused: request {request_id} was already {found.status}{when}")
+    return found
+
+
+def _new_request(case: CaseStatus, event: str, request_id: str, due: date | None, today: date) -> None:
+    if not request_id.strip():
+        raise EventRefused(f"{event} refused: request id is empty")
+    if any(r.id == request_id for r in case.requests):
+        raise EventRefused(f"{event} refused: complaint {case.reference} already has a request {request_id!r}")
+    if due is not None and due <= today:
+        raise EventRefused(f"{event} refused: due date {due.isoformat()} is not after today ({today.isoformat()})")
+
+
+def check_information_requested(case: CaseStatus, event: InformationRequested, request_id: str, today: date) -> None:
+    _stage_must_be(case, "information_requested", Stage.ASSESSMENT)
+    _new_request(case, "information_requested", request_id, event.due, today)
+
+
+def check_evidence_requested(case: CaseStatus, event: EvidenceRequested, today: date) -> None:
+    _stage_must_be(case, "evidence_requested", Stage.INVESTIGATION)
+    _new_request(case, "evidence_requested", event.request, event.due, today)
+
+
+def check_request_answered(case: CaseStatus, event: RequestAnswered) -> None:
+    _request(case, "request_answered", event.request)
+
+
+def check_extension_agreed(case: CaseStatus, event: ExtensionAgreed, today: date) -> None:
+    request = _request(case, "extension_agreed", event.request)
+    if event.due <= request.due:
+        raise EventRefused(
+            f"extension_agreed refused: {event.due.isoformat()} is not later than the current due date "
+            f"{request.due.isoformat()} of request {request.id}"
+        )
+    if event.due < today:
+        raise EventRefused(f"extension_agreed refused: {event.due.isoformat()} is before today ({today.isoformat()})")

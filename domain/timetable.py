@@ -8,7 +8,7 @@ system shows can say how it was worked out.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from domain.calendar import WorkingCalendar, add_weeks
 
@@ -64,3 +64,50 @@ def action_day(cal: WorkingCalendar, due: date) -> date:
     """Actions on a computed date happen on the next working day (the due date never moves)."""
     return cal.next_working_day(due)
 
+
+
+# ----------------------------------------------------------------- council requests (R1-R5)
+
+INFORMATION_WORKING_DAYS = 5  # T2: H&F guidance §5, usually 3-5 working days
+EVIDENCE_WORKING_DAYS = 15  # T9: the Housing Ombudsman Code's limit, H&F guidance §11
+REMINDER_EVERY_DAYS = 3  # R2: H&F guidance §14
+PROGRESS_EVERY_WORKING_DAYS = 20  # T8: quality and service standards
+
+
+def information_due(cal: WorkingCalendar, asked: date, given: date | None) -> Due:
+    """T2: the date the assessment asked for, else 5 working days."""
+    if given is not None:
+        return Due(given, f"date given when asked on {asked.isoformat()}")
+    return _working_days(cal, asked, INFORMATION_WORKING_DAYS, "the request on")
+
+
+def evidence_due(cal: WorkingCalendar, asked: date, given: date | None) -> Due:
+    """T9: the date the investigator gave, else 15 working days."""
+    if given is not None:
+        return Due(given, f"date given when asked on {asked.isoformat()}")
+    return _working_days(cal, asked, EVIDENCE_WORKING_DAYS, "the request on")
+
+
+def extended(new_due: date, agreed_on: date, old_due: date) -> Due:
+    """R3: an agreed extension moves the due date (the answer still counts as late)."""
+    return Due(new_due, f"extension agreed on {agreed_on.isoformat()} (was {old_due.isoformat()})")
+
+
+def next_reminder(cal: WorkingCalendar, previous: date) -> date:
+    """R2: three days after the request or the last reminder, moved off non-working days."""
+    return cal.next_working_day(previous + timedelta(days=REMINDER_EVERY_DAYS))
+
+
+def first_chaser(cal: WorkingCalendar, due: date) -> date:
+    """R4: the first working day after the due date."""
+    return cal.next_working_day(due + timedelta(days=1))
+
+
+def final_chaser(cal: WorkingCalendar, first_chaser_on: date, working_days: int) -> date:
+    """R5: N working days (default 5) after the first chaser."""
+    return cal.add_working_days(first_chaser_on, working_days)
+
+
+def progress_update(cal: WorkingCalendar, last_letter: date) -> Due:
+    """T8: a party hears from the Ombudsman at least every 20 working days."""
+    return _working_days(cal, last_letter, PROGRESS_EVERY_WORKING_DAYS, "the last letter on")

@@ -1,4 +1,4 @@
-"""ComplaintWorkflow: one complaint's timetable (SPEC.md T0-T7) as timers and updates.
+"""ComplaintWorkflow: one complaint's timetable (SPEC.md T0-T9, R1-R5) as timers and updates.
 
 Read it as the timetable: `run` sends the acknowledgement (T0) and sets T1, then waits for
 whichever comes first, the next scheduled action in `_agenda` or a staff event. Each staff
@@ -30,14 +30,20 @@ with workflow.unsafe.imports_passed_through():
     from domain.events import (
         Allocated,
         ClosedAtAssessment,
+        EvidenceRequested,
+        ExtensionAgreed,
         FirstContactMade,
         ForwardedToInvestigation,
+        InformationRequested,
         MarkedUrgent,
+        RequestAnswered,
     )
     from domain.records import (
         CaseStatus,
         ComplaintInput,
+        CouncilRequest,
         Deadline,
+        Extension,
         LetterToSend,
         Party,
         StaffNotice,
@@ -134,6 +140,13 @@ class ComplaintWorkflow:
             actions.append(Action(f"T3@{due['T3']}", self._action_day(due["T3"]), "T3: allocation due", self._t3_allocation_due))
         if case.stage == Stage.INVESTIGATION and case.first_contact_on is None:
             actions.append(Action("T7", self._action_day(due["T7"]), "T7: first contact due", self._t7_first_contact_due))
+        if case.stage == Stage.INVESTIGATION:
+            for party in ("complainant", "council"):
+                t8 = timetable.progress_update(self.calendar, case.last_letter_on[party]).due
+                actions.append(Action(f"T8:{party}@{t8}", t8, f"T8: progress update to {party}", lambda p=party: self._t8_progress_update(p)))
+        for request in case.requests:
+            if request.status == "open":
+                actions.extend(self._request_agenda(request))
         for deadline in case.deadlines:
             if deadline.status == "pending":  # flips Overdue the first working day after it
                 day_after = self._action_day(deadline.due + timedelta(days=1))
@@ -174,6 +187,80 @@ class ComplaintWorkflow:
             task=self._task("T7", "investigator", "Make first contact with the complainant", self._deadline("T7").due),
         )
 
+    async def _t8_progress_update(self, party: Party) -> None:
+        await self._letter(f"T8@{self.clock.today()}", "progress_update", party)
+
+    # ----------------------------------------------------------------- council requests
+
+    def _request_agenda(self, request: CouncilRequest) -> list[Action]:
+        """R2 reminders every three days; R4 then R5 chasers once the due date has passed."""
+        cal, rid = self.calendar, request.id
+        n = request.reminders_sent + 1
+        actions = [Action(
+            f"R2:{rid}:{n}", timetable.next_reminder(cal, request.last_reminder_on or request.opened_on),
+            f"R2: reminder {n} for {rid}", lambda: self._r2_reminder(request),
+        )]
+        if request.chaser_1_on is None:
+            actions.append(Action(
+                f"R4:{rid}@{request.due}", timetable.first_chaser(cal, request.due),
+                f"R4: first chaser for {rid}", lambda: self._r4_first_chaser(request),
+            ))
+        elif request.chaser_2_on is None:
+            on = timetable.final_chaser(cal, request.chaser_1_on, self.complaint.final_chaser_after_working_days)
+            actions.append(Action(f"R5:{rid}@{request.due}", on, f"R5: final chaser for {rid}", lambda: self._r5_final_chaser(request)))
+        return actions
+
+    def _open_request(self, request_id: str, kind: str, due: timetable.Due, today: date) -> CouncilRequest:
+        request = CouncilRequest(id=request_id, kind=kind, opened_on=today, due=due.due, original_due=due.due, rule=due.rule)  # type: ignore[arg-type]
+        self.case.requests.append(request)
+        self._set_deadline(request_id, due, f"Council's answer to {kind} request {request_id}")
+        return request
+
+    async def _r1_request_opened(self, request: CouncilRequest) -> None:
+        await self._notify(
+            f"R1:{request.id}", ["link_officer", "service_area"], about="R1", request=request.id,
+            subject=f"{self.case.reference}: Ombudsman {request.kind} request {request.id} due {request.due}",
+            body=f"The Ombudsman asks the council for {request.kind} by {request.due} ({request.rule}).",
+            task=self._task(request.id, "link_officer", f"Answer {request.kind} request {request.id}", request.due),
+        )
+
+    async def _r2_reminder(self, request: CouncilRequest) -> None:
+        today = self.clock.today()
+        request.reminders_sent += 1
+        request.last_reminder_on = today
+        await self._notify(
+            f"R2:{request.id}:{request.reminders_sent}", ["service_area"], about="R2", request=request.id,
+            subject=f"{self.case.reference}: reminder, {request.kind} request {request.id} due {request.due}",
+            body=f"Not yet answered; due {request.due}.",
+        )
+
+    async def _r4_first_chaser(self, request: CouncilRequest) -> None:
+        request.chaser_1_on = self.clock.today()
+        await self._letter(f"R4:{request.id}@{request.due}", "chaser_1", "council", dates={
+            "due": request.due,
+            "reply_by": timetable.final_chaser(self.calendar, request.chaser_1_on, self.complaint.final_chaser_after_working_days),
+        }, facts={"request": request.id})
+        await self._notify(
+            f"R4:{request.id}@{request.due}", ["service_area", "head_of_resident_contact", "head_of_service"],
+            about="R4", request=request.id,
+            subject=f"{self.case.reference}: OVERDUE {request.kind} request {request.id} (due {request.due})",
+            body="The Ombudsman has sent its first chaser.",
+        )
+
+    async def _r5_final_chaser(self, request: CouncilRequest) -> None:
+        request.chaser_2_on = self.clock.today()
+        assert request.chaser_1_on is not None
+        await self._letter(f"R5:{request.id}@{request.due}", "chaser_2", "council", dates={
+            "due": request.due, "chaser_1": request.chaser_1_on,
+        }, facts={"request": request.id})
+        await self._notify(
+            f"R5:{request.id}@{request.due}",
+            ["service_area", "head_of_resident_contact", "head_of_service", "slt_executive_director"],
+            about="R5", request=request.id,
+            subject=f"{self.case.reference}: FINAL chaser for {request.kind} request {request.id} (due {request.due})",
+            body="The Ombudsman has sent its final chaser and may use its formal powers.",
+        )
+
     async def _nothing(self) -> None:
         """Overdue checks change no state; taking them re-records the status and attributes."""
 
@@ -184,6 +271,10 @@ class ComplaintWorkflow:
         async with self._event(lambda: rules.check_closed_at_assessment(self.case)) as today:
             self._resolve("T1", today)
             self._close_task("T1", today)
+            for request in self.case.requests:
+                if request.status == "open":
+                    request.status = "cancelled"
+                    self._cancel(request.id)
             self._enter_stage(Stage.CLOSED, today)
             self.case.closed_on = today
         return self.status()
@@ -261,6 +352,66 @@ class ComplaintWorkflow:
         self._refuse_if_invalid(lambda: rules.check_marked_urgent(self.case, event, self.clock.today()))
 
     @workflow.update
+    async def information_requested(self, event: InformationRequested) -> CaseStatus:
+        request_id = self._information_request_id(event)
+        check = lambda: rules.check_information_requested(self.case, event, request_id, self.clock.today())  # noqa: E731
+        async with self._event(check) as today:
+            due = timetable.information_due(self.calendar, today, event.due)
+            await self._r1_request_opened(self._open_request(request_id, "information", due, today))
+        return self.status()
+
+    @information_requested.validator
+    def _validate_information_requested(self, event: InformationRequested) -> None:
+        request_id = self._information_request_id(event)
+        self._refuse_if_invalid(lambda: rules.check_information_requested(self.case, event, request_id, self.clock.today()))
+
+    def _information_request_id(self, event: InformationRequested) -> str:
+        """The id given, else INFO-<n> counting this complaint's information requests."""
+        return event.request or f"INFO-{1 + sum(r.kind == 'information' for r in self.case.requests)}"
+
+    @workflow.update
+    async def evidence_requested(self, event: EvidenceRequested) -> CaseStatus:
+        async with self._event(lambda: rules.check_evidence_requested(self.case, event, self.clock.today())) as today:
+            due = timetable.evidence_due(self.calendar, today, event.due)
+            request = self._open_request(event.request, "evidence", due, today)
+            await self._letter(f"T9:{request.id}", "evidence_request", "council", dates={"due": request.due}, facts={"request": request.id})
+            await self._r1_request_opened(request)
+        return self.status()
+
+    @evidence_requested.validator
+    def _validate_evidence_requested(self, event: EvidenceRequested) -> None:
+        self._refuse_if_invalid(lambda: rules.check_evidence_requested(self.case, event, self.clock.today()))
+
+    @workflow.update
+    async def request_answered(self, event: RequestAnswered) -> CaseStatus:
+        async with self._event(lambda: rules.check_request_answered(self.case, event)) as today:
+            request = self._request(event.request)
+            request.status, request.answered_on = "answered", today
+            self._resolve(request.id, today, against=request.original_due)
+            self._close_task(request.id, today)
+        return self.status()
+
+    @request_answered.validator
+    def _validate_request_answered(self, event: RequestAnswered) -> None:
+        self._refuse_if_invalid(lambda: rules.check_request_answered(self.case, event))
+
+    @workflow.update
+    async def extension_agreed(self, event: ExtensionAgreed) -> CaseStatus:
+        async with self._event(lambda: rules.check_extension_agreed(self.case, event, self.clock.today())) as today:
+            request = self._request(event.request)
+            request.extensions.append(Extension(agreed_on=today, old_due=request.due, new_due=event.due))
+            moved = timetable.extended(event.due, today, request.due)
+            request.due = event.due
+            request.chaser_1_on = request.chaser_2_on = None  # the chaser sequence restarts
+            self._set_deadline(request.id, moved, f"Council's answer to {request.kind} request {request.id}")
+            self._retime_task(request.id, request.due)
+        return self.status()
+
+    @extension_agreed.validator
+    def _validate_extension_agreed(self, event: ExtensionAgreed) -> None:
+        self._refuse_if_invalid(lambda: rules.check_extension_agreed(self.case, event, self.clock.today()))
+
+    @workflow.update
     async def wait_recorded(self) -> CaseStatus:
         """Returns once the read model holds this complaint, so a caller can read it back."""
         await workflow.wait_condition(lambda: self.recorded_version >= 1)
@@ -298,6 +449,8 @@ class ComplaintWorkflow:
             today=today,
             deadlines=deadlines,
             tasks=[replace(t) for t in self.case.tasks],
+            requests=[replace(r, extensions=list(r.extensions)) for r in self.case.requests],
+            last_letter_on=dict(self.case.last_letter_on),
             letters=[e for e in self.timeline if e.kind == "letter"],
             next_deadline=min(upcoming) if upcoming else None,
             overdue=any(d.status == "overdue" for d in deadlines),
@@ -352,10 +505,22 @@ class ComplaintWorkflow:
         self._log(TimelineEntry(date=self.clock.today(), kind="deadline", name=name, due=due.due))
         return due.due
 
-    def _resolve(self, name: str, on: date) -> None:
+    def _resolve(self, name: str, on: date, against: date | None = None) -> None:
+        """Met if done by the due date (or by `against`: a request's original due date)."""
         for d in self.case.deadlines:
             if d.name == name and d.status == "pending":
-                d.status, d.met_on = ("met" if on <= d.due else "missed"), on
+                d.status, d.met_on = ("met" if on <= (against or d.due) else "missed"), on
+
+    def _cancel(self, name: str) -> None:
+        for d in self.case.deadlines:
+            if d.name == name and d.status == "pending":
+                d.status = "cancelled"
+        for task in self.case.tasks:
+            if task.name == name and task.status == "open":
+                task.status = "cancelled"
+
+    def _request(self, request_id: str) -> CouncilRequest:
+        return next(r for r in self.case.requests if r.id == request_id)
 
     def _enter_stage(self, stage: str, today: date) -> None:
         self.case.stage = stage
@@ -387,6 +552,7 @@ class ComplaintWorkflow:
             on=today, complaint=self.complaint, dates=dates or {}, facts=facts or {},
         )
         await self._activity(ComplaintActivities.send_letter, letter, f"{key}: letter {template} to {to}")
+        self.case.last_letter_on[to] = today
         self._log(TimelineEntry(date=today, kind="letter", template=template, to=to))
 
     async def _notify(
