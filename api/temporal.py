@@ -23,7 +23,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from domain.records import CaseStatus, ComplaintInput, Stage
 from workflows import ComplaintWorkflow
-from workflows.search_attributes import AUTHORITY, COMPLAINT_STAGE, SCHEME, URGENT
+from workflows.search_attributes import AUTHORITY, SCHEME, STAGE, URGENT
 
 # How long POST /complaints waits for the workflow's first snapshot before answering 202.
 RECORD_TIMEOUT = timedelta(seconds=20)
@@ -58,7 +58,7 @@ async def start_complaint(
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             static_summary=f"{complaint.reference} · {complaint.authority} · {complaint.scheme}",
             search_attributes=TypedSearchAttributes([
-                SearchAttributePair(COMPLAINT_STAGE, Stage.ASSESSMENT),
+                SearchAttributePair(STAGE, Stage.ASSESSMENT),
                 SearchAttributePair(AUTHORITY, complaint.authority),
                 SearchAttributePair(SCHEME, complaint.scheme),
                 SearchAttributePair(URGENT, complaint.urgent),

@@ -1,0 +1,43 @@
+"""Request bodies and dates for API tests."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+
+
+def london_today() -> date:
+    """The day the workflows and the API count from (the dev server runs on real time)."""
+    return datetime.now(ZoneInfo("Europe/London")).date()
+
+
+def complaint_body(reference: str, **overrides: Any) -> dict[str, Any]:
+    """SPEC.md's `complaint` object, received three days ago."""
+    body: dict[str, Any] = {
+        "reference": reference,
+        "received": (london_today() - timedelta(days=3)).isoformat(),
+        "scheme": "LGSCO",
+        "authority": "Example Borough Council",
+        "subject": "Housing repairs",
+        "urgent": False,
+        "complainant": {"name": "A. Resident", "email": "resident@example.org"},
+    }
+    body.update(overrides)
+    return body
+
+
+async def receive(http: httpx.AsyncClient, reference: str, **overrides: Any) -> dict[str, Any]:
+    """POST a complaint that must be accepted; its view."""
+    response = await http.post("/complaints", json=complaint_body(reference, **overrides))
+    assert response.status_code == 201, response.text
+    view: dict[str, Any] = response.json()
+    return view
+
+
+async def send(
+    http: httpx.AsyncClient, reference: str, event_type: str, **fields: Any
+) -> httpx.Response:
+    return await http.post(f"/complaints/{reference}/events", json={"type": event_type, **fields})

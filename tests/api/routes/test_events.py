@@ -1,0 +1,116 @@
+"""POST /complaints/{ref}/events: accepted, refused by the workflow, or refused as malformed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from domain.events import EVENT_TYPES, SPEC_EVENTS
+from tests.api.helpers import london_today, receive, send
+from tests.fixtures.system import System, new_reference
+
+async def test_forwarding_then_allocating_moves_the_complaint_on(system: System) -> None:
+    reference = new_reference("EV")
+    created = await receive(system.http, reference)
+
+    forwarded = await send(system.http, reference, "forwarded_to_investigation")
+    assert forwarded.status_code == 200, forwarded.text
+    view = forwarded.json()
+    assert view["stage"] == "awaiting_allocation"
+    assert view["forwarded_on"] == london_today().isoformat()
+    assert view["version"] > created["version"]
+
+    allocated = await send(system.http, reference, "allocated", investigator="inv-7")
+    assert allocated.status_code == 200, allocated.text
+    view = allocated.json()
+    assert view["stage"] == "investigation"
+    assert view["investigator"] == "inv-7"
+    assert view["allocated_on"] == london_today().isoformat()
+    # The response is the read model as the update left it.
+    assert (await system.http.get(f"/complaints/{reference}")).json() == view
+
+
+async def test_an_urgent_target_given_when_forwarding_is_on_record(system: System) -> None:
+    reference = new_reference("URG")
+    await receive(system.http, reference)
+    target = london_today() + timedelta(days=10)
+
+    response = await send(
+        system.http, reference, "forwarded_to_investigation", target=target.isoformat()
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["urgent_target"] == target.isoformat()
+
+
+async def test_allocating_a_case_still_in_assessment_is_refused_and_changes_nothing(
+    system: System,
+) -> None:
+    reference = new_reference("REF")
+    before = await receive(system.http, reference)
+
+    response = await send(system.http, reference, "allocated", investigator="inv-7")
+    assert response.status_code == 409
+    reason = response.json()["detail"]
+    assert "assessment" in reason  # the workflow's own reason, passed on
+
+    after = (await system.http.get(f"/complaints/{reference}")).json()
+    assert after == before
+    assert after["investigator"] is None
+
+
+async def test_a_closed_complaint_takes_no_more_events(system: System) -> None:
+    reference = new_reference("CLS")
+    await receive(system.http, reference)
+
+    closed = await send(system.http, reference, "closed_at_assessment", reason="out of time")
+    assert closed.status_code == 200, closed.text
+    assert closed.json()["stage"] == "closed"
+
+    again = await send(system.http, reference, "forwarded_to_investigation")
+    assert again.status_code == 409
+    assert again.json()["detail"]
+    assert (await system.http.get(f"/complaints/{reference}")).json()["stage"] == "closed"
+
+
+async def test_an_event_for_an_unknown_complaint_is_404(system: System) -> None:
+    response = await send(system.http, new_reference("NONE"), "first_contact_made")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "words"),
+    [
+        ({"type": "complaint_received"}, "type", "POST /complaints"),
+        ({"type": "allocate", "investigator": "inv-7"}, "type", "unknown event type"),
+        ({"investigator": "inv-7"}, "type", "missing"),
+        ({"type": "allocated"}, "investigator", "required"),
+        ({"type": "allocated", "investigator": "  "}, "investigator", "at least 1"),
+        ({"type": "forwarded_to_investigation", "target": "soon"}, "target", "date"),
+        ({"type": "first_contact_made", "when": "today"}, "when", "not permitted"),
+    ],
+)
+async def test_a_malformed_event_is_refused_before_the_workflow_sees_it(
+    system: System, body: dict[str, object], field: str, words: str
+) -> None:
+    reference = new_reference("MAL")
+    before = await receive(system.http, reference)
+
+    response = await system.http.post(f"/complaints/{reference}/events", json=body)
+    assert response.status_code == 422
+    problem = response.json()
+    assert [e["field"] for e in problem["errors"]] == [field]
+    assert words in problem["detail"]
+    assert (await system.http.get(f"/complaints/{reference}")).json() == before
+
+
+async def test_an_event_of_the_spec_not_handled_yet_is_refused_as_such(system: System) -> None:
+    later = [e for e in SPEC_EVENTS if e not in EVENT_TYPES and e != "complaint_received"]
+    if not later:
+        pytest.skip("the workflow handles every event of SPEC.md")
+    reference = new_reference("LATER")
+    await receive(system.http, reference)
+
+    response = await send(system.http, reference, later[0])
+    assert response.status_code == 422
+    assert f"event type {later[0]!r} is not supported yet" in response.json()["detail"]
