@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from temporalio import workflow
-from temporalio.common import SearchAttributeKey, TypedSearchAttributes
+from temporalio.common import SearchAttributeKey
 
 with workflow.unsafe.imports_passed_through():
     from domain.records import CaseStatus
@@ -16,16 +16,6 @@ URGENT = SearchAttributeKey.for_bool("Urgent")
 NEXT_DEADLINE = SearchAttributeKey.for_datetime("NextDeadline")
 OVERDUE = SearchAttributeKey.for_bool("Overdue")
 ALL = [STAGE, AUTHORITY, SCHEME, URGENT, NEXT_DEADLINE, OVERDUE]
-
-
-def at_start(status: CaseStatus) -> TypedSearchAttributes:
-    """What a starter sets; a workflow started without them (the simulation) never upserts."""
-    return TypedSearchAttributes([
-        STAGE.value_set(status.stage),
-        AUTHORITY.value_set(status.authority),
-        SCHEME.value_set(status.scheme),
-        URGENT.value_set(status.urgent),
-    ])
 
 
 def upsert(status: CaseStatus, clock: Clock) -> None:
