@@ -85,7 +85,8 @@ class Backends:
                 connect_timeout=CONNECT_TIMEOUT,
             )
         except RuntimeError as exc:  # the SDK reports a failed connect as RuntimeError
-            raise ServiceUnavailable(f"Temporal is unreachable at {address}: {exc}") from exc
+            log.warning("Temporal connect to %s failed: %s", address, exc)
+            raise ServiceUnavailable(f"Temporal is unreachable at {address}") from exc
 
 
 def _reason(exc: BaseException) -> str:

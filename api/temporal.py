@@ -25,8 +25,9 @@ from domain.records import CaseStatus, ComplaintInput, Stage
 from workflows import ComplaintWorkflow
 from workflows.search_attributes import AUTHORITY, SCHEME, STAGE, URGENT
 
-# How long POST /complaints waits for the workflow's first snapshot before answering 202.
-RECORD_TIMEOUT = timedelta(seconds=20)
+# How long a request waits for a worker to run its update (a worker normally takes well under
+# a second); after that the API answers without it instead of hanging.
+WORKER_TIMEOUT = timedelta(seconds=20)
 
 
 class AlreadyExists(Exception):
@@ -35,6 +36,10 @@ class AlreadyExists(Exception):
 
 class EventRefused(Exception):
     """The workflow refused the event; the message is its reason, for people."""
+
+
+class NoWorker(Exception):
+    """No worker ran the update in time; it may still be applied once one does."""
 
 
 class NotRunning(Exception):
@@ -71,7 +76,7 @@ async def start_complaint(
 async def wait_recorded(handle: WorkflowHandle[Any, Any]) -> CaseStatus | None:
     """The first snapshot once the read model has it; None if no worker got to it in time."""
     try:
-        async with asyncio.timeout(RECORD_TIMEOUT.total_seconds()):
+        async with asyncio.timeout(WORKER_TIMEOUT.total_seconds()):
             status: CaseStatus = await handle.execute_update(
                 "wait_recorded", result_type=CaseStatus
             )
@@ -85,7 +90,10 @@ async def send_event(client: Client, reference: str, event_type: str, event: Any
     and recorded the new status in the read model."""
     handle = client.get_workflow_handle(workflow_id(reference))
     try:
-        await handle.execute_update(event_type, event)
+        async with asyncio.timeout(WORKER_TIMEOUT.total_seconds()):
+            await handle.execute_update(event_type, event)
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as exc:
+        raise NoWorker(reference) from exc
     except WorkflowUpdateFailedError as exc:
         if isinstance(exc.cause, ApplicationError):
             raise EventRefused(exc.cause.message) from exc

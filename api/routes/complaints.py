@@ -12,6 +12,7 @@ from api.schemas import ComplaintIn, ComplaintView, LetterSummary, Problem
 from api.temporal import (
     AlreadyExists,
     EventRefused,
+    NoWorker,
     NotRunning,
     send_event,
     start_complaint,
@@ -82,6 +83,7 @@ async def read_complaint(reference: str, pool: PoolDep) -> ComplaintView:
     responses={
         **NOT_FOUND,
         409: {"model": Problem, "description": "The workflow refused the event; it is unchanged"},
+        503: {"model": Problem, "description": "Temporal, PostgreSQL or a worker did not answer"},
     },
 )
 async def record_event(
@@ -98,6 +100,12 @@ async def record_event(
         raise HTTPException(
             status.HTTP_409_CONFLICT,
             f"complaint {reference!r} is closed: its workflow takes no more events",
+        ) from None
+    except NoWorker:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            f"no worker answered for complaint {reference!r} in time; the event may still be "
+            "applied when one runs: check the complaint before sending it again",
         ) from None
     view = await read_model.complaint_view(pool, reference)
     if view is None:

@@ -80,7 +80,7 @@ async def test_a_reference_whose_workflow_exists_but_is_not_recorded_is_refused(
 async def test_without_a_worker_the_complaint_is_accepted_but_not_yet_on_record(
     system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(api_temporal, "RECORD_TIMEOUT", timedelta(seconds=1))
+    monkeypatch.setattr(api_temporal, "WORKER_TIMEOUT", timedelta(seconds=1))
     idle_queue = f"idle-{uuid.uuid4().hex}"
     settings = system.settings.model_copy(update={"task_queue": idle_queue})
     app = create_app(settings, pool=system.pool, client=system.client)

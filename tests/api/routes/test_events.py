@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
 
+from api import temporal as api_temporal
 from domain.events import EVENT_TYPES, SPEC_EVENTS
+from domain.records import CaseStatus, Complainant, Stage
+from ombudsflow.db import PgStore
 from tests.api.helpers import london_today, receive, send
 from tests.fixtures.system import System, new_reference
 
@@ -71,6 +75,28 @@ async def test_a_closed_complaint_takes_no_more_events(system: System) -> None:
     assert again.status_code == 409
     assert again.json()["detail"]
     assert (await system.http.get(f"/complaints/{reference}")).json()["stage"] == "closed"
+
+
+async def test_an_event_no_worker_answers_is_503_not_a_hang(
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(api_temporal, "WORKER_TIMEOUT", timedelta(seconds=1))
+    reference = new_reference("STALL")
+    # On record, but its workflow sits on a task queue no worker polls.
+    handle = await system.client.start_workflow(
+        "ComplaintWorkflow", id=f"complaint-{reference}", task_queue=f"idle-{uuid.uuid4().hex}"
+    )
+    await PgStore(system.pool).record_status(CaseStatus(
+        reference=reference, authority="Example Borough Council", scheme="LGSCO",
+        subject="Noise", urgent=False, stage=Stage.ASSESSMENT, received=london_today(),
+        complainant=Complainant("C. Resident"), version=1,
+    ))
+    try:
+        response = await send(system.http, reference, "forwarded_to_investigation")
+        assert response.status_code == 503
+        assert "no worker answered" in response.json()["detail"]
+    finally:
+        await handle.terminate("test over")
 
 
 async def test_an_event_for_an_unknown_complaint_is_404(system: System) -> None:
