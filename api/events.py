@@ -15,7 +15,6 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
-from domain import events as domain_events
 from domain.events import EVENT_TYPES, SPEC_EVENTS
 
 NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -45,7 +44,7 @@ def _field_type(hint: Any) -> Any:
 
 
 def _event_model(name: str, event_class: type) -> type[EventIn]:
-    hints = typing.get_type_hints(event_class, vars(domain_events))
+    hints = typing.get_type_hints(event_class)  # resolved in the event's own module
     fields: dict[str, Any] = {"type": (Literal[name], ...)}
     for f in dataclasses.fields(event_class):
         default: Any = ...
@@ -56,6 +55,9 @@ def _event_model(name: str, event_class: type) -> type[EventIn]:
         fields[f.name] = (_field_type(hints[f.name]), default)
     model_name = "".join(part.title() for part in name.split("_")) + "Event"
     doc = f"`{name}`: sent to the complaint's workflow as the Workflow Update of that name."
+    own_doc = event_class.__doc__ or ""
+    if not own_doc.startswith(f"{event_class.__name__}("):  # not the dataclass's generated one
+        doc = f"{own_doc.strip()}\n\n{doc}"
     return create_model(model_name, __base__=EventIn, __doc__=doc, **fields)
 
 

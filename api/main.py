@@ -13,7 +13,7 @@ from temporalio.client import Client
 
 from api import errors
 from api.backends import Backends
-from api.routes import api_router
+from api.routes import api_router, overdue, requests as council_requests
 from ombudsflow.settings import Settings, get_settings
 
 
@@ -43,6 +43,8 @@ def create_app(
     app.state.backends = backends
     errors.install(app)
     app.include_router(api_router)
+    app.include_router(council_requests.router)
+    app.include_router(overdue.router)
     return app
 
 

@@ -140,3 +140,24 @@ async def test_an_event_of_the_spec_not_handled_yet_is_refused_as_such(system: S
     response = await send(system.http, reference, later[0])
     assert response.status_code == 422
     assert f"event type {later[0]!r} is not supported yet" in response.json()["detail"]
+
+
+async def test_a_council_request_is_opened_and_answered_through_events(system: System) -> None:
+    reference = new_reference("REQ")
+    await receive(system.http, reference)
+    due = london_today() + timedelta(days=14)
+
+    opened = await send(system.http, reference, "information_requested", request="INFO-A",
+                        due=due.isoformat())
+    assert opened.status_code == 200, opened.text
+    assert {"name": "INFO-A", "due": due.isoformat()}.items() <= next(
+        d for d in opened.json()["deadlines"] if d["name"] == "INFO-A"
+    ).items()
+
+    unknown = await send(system.http, reference, "request_answered", request="INFO-B")
+    assert unknown.status_code == 409
+    assert "INFO-B" in unknown.json()["detail"]
+
+    answered = await send(system.http, reference, "request_answered", request="INFO-A")
+    assert answered.status_code == 200, answered.text
+    assert answered.json()["version"] > opened.json()["version"]

@@ -1,0 +1,57 @@
+"""`GET /reports/overdue`: the overdue and nearly overdue list link officers circulate on Mondays.
+
+The same builder and rendering as the Monday mail (ombudsflow/overdue_report.py), so what a
+link officer opens here is what they were sent.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from pydantic import BaseModel
+
+from api.deps import PoolDep
+from api.schemas import Text, today_in_london
+from ombudsflow.db.council_requests import DueItem
+from ombudsflow.overdue_report import build_overdue_report, render_html, render_text
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+
+
+class OverdueReportView(BaseModel):
+    council: str | None
+    today: date
+    soon_until: date
+    overdue: list[DueItem]
+    due_soon: list[DueItem]
+
+
+@router.get(
+    "/overdue",
+    response_model=OverdueReportView,
+    responses={200: {"content": {"text/plain": {}, "text/html": {}}}},
+)
+async def overdue(
+    pool: PoolDep,
+    council: Annotated[Text | None, Query(description="one council; default: all")] = None,
+    today: Annotated[date | None, Query(
+        description="the report's date (default: today in London)"
+    )] = None,
+    format: Annotated[Literal["json", "text", "html"], Query(
+        description="json, or the mail's plain-text or HTML rendering"
+    )] = "json",
+) -> OverdueReportView | Response:
+    """Every open request and task overdue (most overdue first), then those due within
+    5 working days (soonest first)."""
+    report = await build_overdue_report(pool, today or today_in_london(), council)
+    if format == "text":
+        return PlainTextResponse(render_text(report))
+    if format == "html":
+        return HTMLResponse(render_html(report))
+    return OverdueReportView(
+        council=report.council, today=report.today, soon_until=report.soon_until,
+        overdue=report.overdue, due_soon=report.due_soon,
+    )
