@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Protocol
 
 import aiosmtplib
+import icalendar
 
 # (filename, content, MIME type), e.g. ("due.ics", b"BEGIN:VCALENDAR...", "text/calendar")
 Attachment = tuple[str, bytes, str]
@@ -126,35 +127,18 @@ def calendar_invite(uid: str, day: date, summary: str, description: str, stamp: 
     `stamp` (DTSTAMP) is a date the caller chose, not the clock, so a retried activity sends
     the very same invite.
     """
-    def text(value: str) -> str:
-        return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-                .replace("\n", "\\n"))
-
-    lines = [
-        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Ombudsflow//Ombudsflow//EN",
-        "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "BEGIN:VEVENT",
-        f"UID:{text(uid)}",
-        f"DTSTAMP:{stamp:%Y%m%d}T000000Z",
-        f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
-        f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}",
-        f"SUMMARY:{text(summary)}",
-        f"DESCRIPTION:{text(description)}",
-        "TRANSP:TRANSPARENT", "END:VEVENT", "END:VCALENDAR",
-    ]
-    return ("reminder.ics", "".join(_fold(line) + "\r\n" for line in lines).encode(),
-            "text/calendar")
-
-
-def _fold(line: str) -> str:
-    """Lines longer than 75 octets continue on the next line after a space (RFC 5545 3.1)."""
-    data = line.encode()
-    if len(data) <= 75:
-        return line
-    parts, start = [], 0
-    while start < len(data):
-        end = min(start + (75 if not parts else 74), len(data))
-        while end < len(data) and (data[end] & 0xC0) == 0x80:  # never split a UTF-8 character
-            end -= 1
-        parts.append(data[start:end].decode())
-        start = end
-    return "\r\n ".join(parts)
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Ombudsflow//Ombudsflow//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", datetime.combine(stamp, time(0, 0), tzinfo=timezone.utc))
+    event.add("dtstart", day)
+    event.add("dtend", day + timedelta(days=1))
+    event.add("summary", summary)
+    event.add("description", description)
+    event.add("transp", "TRANSPARENT")
+    calendar.add_component(event)
+    return ("reminder.ics", calendar.to_ical(), "text/calendar")

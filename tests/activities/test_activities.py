@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import vobject
 from temporalio.exceptions import ApplicationError
 
 from activities import ComplaintActivities
@@ -174,4 +175,5 @@ async def test_request_opened_notice_carries_a_calendar_invite_3_working_days_ea
     [mail] = smtp.wait_for(1)
     [invite] = list(mail.message.iter_attachments())
     assert invite.get_content_type() == "text/calendar"
-    assert "DTSTART;VALUE=DATE:20270528" in invite.get_content()  # Fri 28 May, not Mon 31
+    event = vobject.readOne(invite.get_content()).vevent
+    assert event.dtstart.value == date(2027, 5, 28)  # Fri 28 May: Mon 31 May is a bank holiday
