@@ -97,6 +97,7 @@ class MemoryStore:
             first_contact_on=s.first_contact_on, closed_on=s.closed_on,
             next_deadline=s.next_deadline, overdue=s.overdue,
             deadlines=copy.deepcopy(sorted(s.deadlines, key=lambda d: (d.due, d.name))),
+            requests=copy.deepcopy(sorted(s.requests, key=lambda r: (r.due, r.id))),
         )
         today = status_day(s)
         for task in s.tasks:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import asyncpg
 
-from domain.records import CaseStatus, Deadline, Task
+from domain.records import CaseStatus, CouncilRequest, Deadline, Extension, Task
 from ombudsflow.db.store import (
     StoredComplaint,
     StoredLetter,
@@ -191,6 +192,19 @@ class PgStore:
                 [(t.id, s.reference, t.name, t.role, t.title, t.due, t.assignee, t.status,
                   today) for t in s.tasks],
             )
+            # Like deadlines, the snapshot holds every request of the complaint.
+            await conn.execute("DELETE FROM requests WHERE reference = $1", s.reference)
+            await conn.executemany(
+                """INSERT INTO requests (reference, id, authority, kind, rule, status,
+                       opened_on, due, original_due, answered_on, extensions, reminders_sent,
+                       last_reminder_on, chaser_1_on, chaser_2_on)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13,
+                           $14, $15)""",
+                [(s.reference, r.id, s.authority, r.kind, r.rule, r.status, r.opened_on, r.due,
+                  r.original_due, r.answered_on, extensions_json(r.extensions),
+                  r.reminders_sent, r.last_reminder_on, r.chaser_1_on, r.chaser_2_on)
+                 for r in s.requests],
+            )
             return True
 
     async def get_complaint(self, reference: str) -> StoredComplaint | None:
@@ -200,7 +214,13 @@ class PgStore:
         deadlines = await self.pool.fetch(
             "SELECT * FROM deadlines WHERE reference = $1 ORDER BY due, name", reference
         )
-        fields = {k: row[k] for k in StoredComplaint.__dataclass_fields__ if k != "deadlines"}
+        requests = await self.pool.fetch(
+            "SELECT * FROM requests WHERE reference = $1 ORDER BY due, id", reference
+        )
+        fields = {
+            k: row[k] for k in StoredComplaint.__dataclass_fields__
+            if k not in ("deadlines", "requests")
+        }
         return StoredComplaint(
             **fields,
             deadlines=[
@@ -208,7 +228,38 @@ class PgStore:
                          status=d["status"], met_on=d["met_on"])
                 for d in deadlines
             ],
+            requests=[council_request(r) for r in requests],
         )
+
+
+def extensions_json(extensions: list[Extension]) -> str:
+    return json.dumps([
+        {"agreed_on": e.agreed_on.isoformat(), "old_due": e.old_due.isoformat(),
+         "new_due": e.new_due.isoformat()}
+        for e in extensions
+    ])
+
+
+def extensions_from_json(value: str | list) -> list[Extension]:
+    """The `extensions` column back as records (asyncpg hands jsonb over as text)."""
+    items = json.loads(value) if isinstance(value, str) else value
+    return [
+        Extension(agreed_on=date.fromisoformat(e["agreed_on"]),
+                  old_due=date.fromisoformat(e["old_due"]),
+                  new_due=date.fromisoformat(e["new_due"]))
+        for e in items
+    ]
+
+
+def council_request(row: asyncpg.Record) -> CouncilRequest:
+    """A `requests` row as the workflow's record."""
+    return CouncilRequest(
+        id=row["id"], kind=row["kind"], opened_on=row["opened_on"], due=row["due"],
+        original_due=row["original_due"], rule=row["rule"], status=row["status"],
+        answered_on=row["answered_on"], extensions=extensions_from_json(row["extensions"]),
+        reminders_sent=row["reminders_sent"], last_reminder_on=row["last_reminder_on"],
+        chaser_1_on=row["chaser_1_on"], chaser_2_on=row["chaser_2_on"],
+    )
 
 
 def _letter(row: asyncpg.Record) -> StoredLetter:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
-from domain.records import CaseStatus, Deadline, Task
+from domain.records import CaseStatus, CouncilRequest, Deadline, Task
 
 
 @dataclass
@@ -78,6 +78,7 @@ class StoredComplaint:
     next_deadline: date | None = None
     overdue: bool = False
     deadlines: list[Deadline] = field(default_factory=list)
+    requests: list[CouncilRequest] = field(default_factory=list)  # by due date, then id
 
 
 class Store(Protocol):

@@ -1,0 +1,175 @@
+"""The "overdue and nearly overdue" report a link officer circulates every Monday morning.
+
+H&F guidance section 14 ("Monitoring/Performance"): every Monday the overdue-nearly list
+includes the Ombudsman cases and tasks. One builder and one rendering (plain text and HTML)
+serve the API (`GET /reports/overdue`) and the Monday mail, so both always agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import asyncpg
+from jinja2 import Environment
+
+from domain.calendar import WorkingCalendar, england_and_wales
+from ombudsflow.db.council_requests import SOON_WORKING_DAYS, DueItem, due_items, soon_until
+
+HOLDERS = {
+    "link_officer": "Link officer",
+    "service_area": "Service area",
+    "assessment_manager": "Ombudsman assessment manager",
+    "coordinator": "Ombudsman coordinator",
+    "investigator": "Ombudsman investigator",
+    "director_of_investigation": "Ombudsman director of investigation",
+}
+
+
+@dataclass
+class OverdueReport:
+    council: str | None  # None: every council
+    today: date
+    soon_until: date  # the last due date counted as due soon
+    overdue: list[DueItem] = field(default_factory=list)  # most overdue first
+    due_soon: list[DueItem] = field(default_factory=list)  # soonest first
+
+    @property
+    def items(self) -> list[DueItem]:
+        return [*self.overdue, *self.due_soon]
+
+
+async def build_overdue_report(
+    pool: asyncpg.Pool,
+    today: date,
+    council: str | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> OverdueReport:
+    calendar = calendar or england_and_wales()
+    items = await due_items(pool, today=today, council=council, calendar=calendar)
+    return OverdueReport(
+        council=council, today=today, soon_until=soon_until(today, calendar),
+        overdue=[i for i in items if i.overdue], due_soon=[i for i in items if not i.overdue],
+    )
+
+
+def long_date(d: date) -> str:
+    return f"{d:%A} {d.day} {d:%B %Y}"
+
+
+def short_date(d: date) -> str:
+    return f"{d:%a} {d.day} {d:%b %Y}"
+
+
+def days(n: int, unit: str = "day") -> str:
+    return f"{n} {unit}" + ("" if n == 1 else "s")
+
+
+def when(item: DueItem) -> str:
+    """How late or how close, in plain words."""
+    if item.overdue:
+        return (f"{days(item.days_overdue)} overdue "
+                f"({days(item.working_days_overdue, 'working day')})")
+    if item.working_days_left == 0:
+        return "due today"
+    return f"due in {days(item.working_days_left, 'working day')}"
+
+
+def holder(item: DueItem) -> str:
+    return HOLDERS.get(item.holder, item.holder.replace("_", " ").capitalize())
+
+
+def notes(item: DueItem) -> str:
+    """Extensions and chasers, which a link officer needs to see at a glance."""
+    out = []
+    if item.extensions:
+        out.append(f"extended {item.extensions}x, originally due {short_date(item.original_due)}"
+                   if item.original_due else f"extended {item.extensions}x")
+    if item.chaser_2_on:
+        out.append(f"final chaser {short_date(item.chaser_2_on)}")
+    elif item.chaser_1_on:
+        out.append(f"chased {short_date(item.chaser_1_on)}")
+    return "; ".join(out)
+
+
+def subject(report: OverdueReport) -> str:
+    who = report.council or "all councils"
+    return (f"Ombudsman overdue and nearly overdue, {short_date(report.today)}: {who} "
+            f"({len(report.overdue)} overdue, {len(report.due_soon)} due soon)")
+
+
+def render_text(report: OverdueReport) -> str:
+    lines = [
+        "Ombudsman cases: overdue and nearly overdue",
+        f"{report.council or 'All councils'}, {long_date(report.today)}",
+        "",
+    ]
+    sections = (
+        (f"Overdue ({len(report.overdue)}), most overdue first", report.overdue),
+        (f"Due within {SOON_WORKING_DAYS} working days, by "
+         f"{long_date(report.soon_until)} ({len(report.due_soon)}), soonest first",
+         report.due_soon),
+    )
+    for heading, items in sections:
+        lines += [heading, "-" * len(heading)]
+        if not items:
+            lines.append("Nothing.")
+        for i in items:
+            lines.append(f"{i.reference}  {i.title}")
+            detail = f"    due {short_date(i.due)}, {when(i)}; {holder(i)}"
+            if report.council is None:
+                detail += f"; {i.authority}"
+            if notes(i):
+                detail += f"; {notes(i)}"
+            lines.append(detail)
+        lines.append("")
+    lines.append("Sent by Ombudsflow every Monday at 08:00. Dates count working days in "
+                 "England and Wales (no weekends or bank holidays).")
+    return "\n".join(lines) + "\n"
+
+
+_HTML = Environment(autoescape=True).from_string("""\
+<!DOCTYPE html>
+<html lang="en-GB"><head><meta charset="utf-8"><title>{{ subject }}</title>
+<style>
+body { font-family: Arial, Helvetica, sans-serif; color: #1d1d1b; }
+table { border-collapse: collapse; margin-bottom: 1.5em; }
+th, td { border: 1px solid #b1b4b6; padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: #f3f2f1; }
+.overdue td.when { color: #b10e1e; font-weight: bold; }
+</style></head>
+<body>
+<h1>Ombudsman cases: overdue and nearly overdue</h1>
+<p>{{ report.council or "All councils" }}, {{ long_date(report.today) }}</p>
+{% for heading, items, css in sections %}
+<h2>{{ heading }}</h2>
+{% if items %}
+<table class="{{ css }}">
+<thead><tr><th>Reference</th><th>What</th><th>Due</th><th>When</th><th>Who</th>
+{% if not report.council %}<th>Council</th>{% endif %}<th>Notes</th></tr></thead>
+<tbody>
+{% for i in items %}
+<tr><td>{{ i.reference }}</td><td>{{ i.title }}</td><td>{{ short_date(i.due) }}</td>
+<td class="when">{{ when(i) }}</td><td>{{ holder(i) }}</td>
+{% if not report.council %}<td>{{ i.authority }}</td>{% endif %}<td>{{ notes(i) }}</td></tr>
+{% endfor %}
+</tbody></table>
+{% else %}<p>Nothing.</p>{% endif %}
+{% endfor %}
+<p><small>Sent by Ombudsflow every Monday at 08:00. Dates count working days in England
+and Wales (no weekends or bank holidays).</small></p>
+</body></html>
+""")
+
+
+def render_html(report: OverdueReport) -> str:
+    return _HTML.render(
+        report=report, subject=subject(report), long_date=long_date, short_date=short_date,
+        when=when, holder=holder, notes=notes,
+        sections=[
+            (f"Overdue ({len(report.overdue)}), most overdue first", report.overdue,
+             "overdue"),
+            (f"Due within {SOON_WORKING_DAYS} working days, by {long_date(report.soon_until)} "
+             f"({len(report.due_soon)}), soonest first", report.due_soon, "soon"),
+        ],
+    )
