@@ -25,6 +25,11 @@ HOLDERS = {
     "director_of_investigation": "Ombudsman director of investigation",
 }
 
+FOOTER = (
+    "Ombudsflow mails this list to each council's link officer every Monday at 08:00. "
+    "Working days are counted in England and Wales (no weekends or bank holidays)."
+)
+
 
 @dataclass
 class OverdueReport:
@@ -83,8 +88,9 @@ def notes(item: DueItem) -> str:
     """Extensions and chasers, which a link officer needs to see at a glance."""
     out = []
     if item.extensions:
-        out.append(f"extended {item.extensions}x, originally due {short_date(item.original_due)}"
-                   if item.original_due else f"extended {item.extensions}x")
+        times = {1: "once", 2: "twice"}.get(item.extensions, f"{item.extensions} times")
+        out.append(f"extended {times}, originally due {short_date(item.original_due)}"
+                   if item.original_due else f"extended {times}")
     if item.chaser_2_on:
         out.append(f"final chaser {short_date(item.chaser_2_on)}")
     elif item.chaser_1_on:
@@ -123,8 +129,7 @@ def render_text(report: OverdueReport) -> str:
                 detail += f"; {notes(i)}"
             lines.append(detail)
         lines.append("")
-    lines.append("Sent by Ombudsflow every Monday at 08:00. Dates count working days in "
-                 "England and Wales (no weekends or bank holidays).")
+    lines.append(FOOTER)
     return "\n".join(lines) + "\n"
 
 
@@ -156,15 +161,14 @@ th { background: #f3f2f1; }
 </tbody></table>
 {% else %}<p>Nothing.</p>{% endif %}
 {% endfor %}
-<p><small>Sent by Ombudsflow every Monday at 08:00. Dates count working days in England
-and Wales (no weekends or bank holidays).</small></p>
+<p><small>{{ footer }}</small></p>
 </body></html>
 """)
 
 
 def render_html(report: OverdueReport) -> str:
     return _HTML.render(
-        report=report, subject=subject(report), long_date=long_date, short_date=short_date,
+        report=report, subject=subject(report), footer=FOOTER, long_date=long_date, short_date=short_date,
         when=when, holder=holder, notes=notes,
         sections=[
             (f"Overdue ({len(report.overdue)}), most overdue first", report.overdue,

@@ -181,8 +181,8 @@ SELECT 'request' AS item, r.reference, r.authority, r.id, r.kind AS title_key,
 FROM requests r
 WHERE r.status = 'open' AND r.due <= $1 {request_council}
 UNION ALL
-SELECT 'task', t.reference, c.authority, t.id, t.title, t.role, t.due, NULL, NULL, 0,
-       NULL, NULL
+SELECT 'task', t.reference, c.authority, t.id, t.name || ': ' || t.title, t.role, t.due,
+       NULL, NULL, 0, NULL, NULL
 FROM tasks t JOIN complaints c ON c.reference = t.reference
 WHERE t.status = 'open' AND t.due IS NOT NULL AND t.due <= $1 {task_council}
   AND NOT EXISTS (SELECT 1 FROM requests r
