@@ -10,15 +10,20 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
 from activities import ComplaintActivities
+from activities.reports import ReportActivities
 from workflows import ComplaintWorkflow
+from workflows.monday_report import MondayReportWorkflow
 
 
 def build_worker(client: Client, activities: ComplaintActivities, task_queue: str) -> Worker:
     return Worker(
         client,
         task_queue=task_queue,
-        workflows=[ComplaintWorkflow],
-        activities=activities.all(),
+        workflows=[ComplaintWorkflow, MondayReportWorkflow],
+        activities=[
+            *activities.all(),
+            *ReportActivities(activities.store, activities.mailer, activities.directory).all(),
+        ],
     )
 
 
