@@ -17,12 +17,18 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import (
+    Client,
+    WorkflowExecutionStatus,
+    WorkflowHandle,
+    WorkflowHistory,
+    WorkflowUpdateFailedError,
+)
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 from temporalio.testing import WorkflowEnvironment
 
 from activities import ComplaintActivities
-from temporalio.client import WorkflowHistory
 
 from domain.records import CaseStatus, ComplaintInput, TimelineEntry
 from ombudsflow.db import MemoryStore
@@ -59,7 +65,8 @@ async def run_scenario(
     own_env = env is None
     if env is None:
         env = await WorkflowEnvironment.start_time_skipping(
-            test_server_existing_path=_test_server_path(), data_converter=pydantic_data_converter
+            test_server_existing_path=_test_server_path(), data_converter=pydantic_data_converter,
+            runtime=_quiet_runtime(),
         )
     try:
         activities = activities or ComplaintActivities(MemoryStore(), RecordingMailer(), Directory.load(None))
@@ -92,10 +99,8 @@ async def _simulate(
         await handle.execute_update(ComplaintWorkflow.wait_recorded)
         for event in scenario.events:
             await sleep_until(_at(event.on, EVENTS_AT))
-            try:
-                await handle.execute_update(event.type, event.payload)
-            except WorkflowUpdateFailedError as failed:
-                reason = str(failed.cause.message if hasattr(failed.cause, "message") else failed.cause)
+            reason = await _send(handle, event.type, event.payload)
+            if reason is not None:
                 refused.append({"date": event.on.isoformat(), "kind": "refused", "event": event.type, "reason": reason})
         await sleep_until(_at(scenario.until + timedelta(days=1), time(0, 0)))
         entries: list[TimelineEntry] = await handle.query("timeline", result_type=list[TimelineEntry])
@@ -109,9 +114,26 @@ async def _simulate(
     return Simulation(lines, status, history)
 
 
+async def _send(handle: WorkflowHandle[Any, Any], event: str, payload: Any) -> str | None:
+    """Apply one event; the workflow's reason if it refused it."""
+    if (await handle.describe()).status != WorkflowExecutionStatus.RUNNING:
+        return f"{event} refused: the complaint is closed"
+    try:
+        await handle.execute_update(event, payload)
+    except WorkflowUpdateFailedError as failed:
+        return str(getattr(failed.cause, "message", failed.cause))
+    return None
+
+
 def _line(entry: TimelineEntry) -> dict[str, Any]:
     fields = {k: v for k, v in entry.__dict__.items() if v is not None}
     return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in fields.items()}
+
+
+def _quiet_runtime() -> Runtime:
+    """Temporal's core logs to stdout; the simulation's stdout is JSON lines only."""
+    return Runtime(telemetry=TelemetryConfig(logging=LoggingConfig(
+        filter=TelemetryFilter(core_level="ERROR", other_level="ERROR"))))
 
 
 def _test_server_path() -> str:
