@@ -59,14 +59,13 @@ class ComplaintWorkflow:
         self.requests = CouncilRequests(self.effects, self.calendar, complaint.final_chaser_after_working_days)
         self.lock = asyncio.Lock()
         self.woken = False
+        self.holidays_changed = False
 
     # ----------------------------------------------------------------- the timetable
 
     @workflow.run
     async def run(self, complaint: ComplaintInput) -> CaseStatus:
-        years = list(range(complaint.received.year - 1, complaint.received.year + 6))
-        self.calendar = WorkingCalendar(await self.effects.bank_holidays(years))
-        self.requests = CouncilRequests(self.effects, self.calendar, complaint.final_chaser_after_working_days)
+        await self._load_calendar()
         async with self.lock:
             t1 = self._set_deadline("T1", timetable.decide_or_allocate(self.calendar, complaint.received),
                                     "Decide at assessment or allocate (20 working days)")
@@ -75,6 +74,8 @@ class ComplaintWorkflow:
 
         while self.case.stage != Stage.CLOSED:
             async with self.lock:
+                if self.holidays_changed:
+                    await self._load_calendar()
                 await self._take_actions_due(self.clock.today())
             upcoming = self._next_action()
             self._show_waiting_for(upcoming)
@@ -89,6 +90,22 @@ class ComplaintWorkflow:
                 pass  # the next action is due: the loop takes it
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.status()
+
+    async def _load_calendar(self) -> None:
+        """Bank holidays come from an activity, so replays use the dates this case was given."""
+        received = self.complaint.received.year
+        years = list(range(received - 1, max(received, self.clock.today().year) + 6))
+        self.calendar = WorkingCalendar(await self.effects.bank_holidays(years))
+        self.requests = CouncilRequests(self.effects, self.calendar, self.complaint.final_chaser_after_working_days)
+        self.holidays_changed = False
+
+    @workflow.signal
+    def bank_holidays_changed(self) -> None:
+        """A new bank holiday was announced: dates computed from now on take it into account.
+
+        Due dates already set never move (SPEC.md); actions still to come move off the new day.
+        """
+        self.holidays_changed = self.woken = True
 
     def _agenda(self) -> list[Action]:
         """Every action still to come, given where the case stands now, soonest first."""
