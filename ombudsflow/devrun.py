@@ -126,10 +126,19 @@ async def start_all(settings: Settings, stack: contextlib.AsyncExitStack) -> lis
     stack.callback(sink.stop)
 
     worker_task = await _start_worker(settings, client, pool, stack)
+    from ombudsflow.schedules import ensure_monday_schedule
+
+    await ensure_monday_schedule(client, settings.task_queue)
     api_task = await _start_api(settings, client, pool, stack)
 
     print(_banner(settings, data_dir, mail_dir, dsn), flush=True)
-    return [worker_task, api_task, asyncio.create_task(temporal.wait(), name="Temporal")]
+    return [worker_task, api_task, asyncio.create_task(
+        _exited(temporal, "the Temporal dev server", data_dir / "temporal.log"))]
+
+
+async def _exited(proc: asyncio.subprocess.Process, what: str, log_path: Path) -> None:
+    status = await proc.wait()
+    raise RuntimeError(f"{what} exited with status {status}; see {log_path}")
 
 
 async def _start_temporal(settings: Settings, data_dir: Path, host: str,
