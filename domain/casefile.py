@@ -27,13 +27,13 @@ class CaseFile:
     def due_dates(self) -> dict[str, date]:
         return {d.name: d.due for d in self.case.deadlines}
 
-    def set_deadline(self, name: str, due: Due, label: str, today: date) -> date:
+    def set_deadline(self, name: str, due: Due, label: str, today: date, *, target: bool = False) -> date:
         """Set or move a deadline; the timeline records each new due date."""
         existing = [d for d in self.case.deadlines if d.name == name]
         if existing and existing[0].due == due.due:
             return due.due
         self.case.deadlines = [d for d in self.case.deadlines if d.name != name]
-        self.case.deadlines.append(Deadline(name=name, due=due.due, label=label, rule=due.rule))
+        self.case.deadlines.append(Deadline(name=name, due=due.due, label=label, rule=due.rule, target=target))
         self.log(TimelineEntry(date=today, kind="deadline", name=name, due=due.due))
         return due.due
 
@@ -42,6 +42,9 @@ class CaseFile:
         for d in self.case.deadlines:
             if d.name == name and d.status == "pending":
                 d.status, d.met_on = ("met" if on <= (against or d.due) else "missed"), on
+
+    def pending(self, name: str) -> bool:
+        return any(d.name == name and d.status == "pending" for d in self.case.deadlines)
 
     def cancel(self, name: str) -> None:
         for d in self.case.deadlines:
@@ -67,8 +70,23 @@ class CaseFile:
     def cancel_open_requests(self) -> None:
         for request in self.case.requests:
             if request.status == "open":
-                request.status = "cancelled"
-                self.cancel(request.id)
+                self.cancel_request(request)
+
+    def cancel_request(self, request: CouncilRequest) -> None:
+        request.status = "cancelled"
+        self.cancel(request.id)
+
+    def close(self, today: date, reason: str) -> None:
+        """Close the case: open requests, tasks and deadlines end; KPI marks not reached are met."""
+        self.cancel_open_requests()
+        for task in self.case.tasks:
+            if task.status == "open":
+                task.status = "cancelled"
+        for d in self.case.deadlines:
+            if d.status == "pending":
+                d.status, d.met_on = ("met", today) if d.name.startswith("T14") else ("cancelled", None)
+        self.case.closed_on, self.case.closed_reason = today, reason
+        self.enter_stage("closed", today)
 
     # ----------------------------------------------------------------- stage and tasks
 
@@ -111,10 +129,10 @@ class CaseFile:
     def snapshot(self, today: date) -> CaseStatus:
         """A copy of the status as of `today`: overdue deadlines and the next one worked out."""
         deadlines = [
-            replace(d, status="overdue") if d.status == "pending" and d.due < today else replace(d)
+            replace(d, status="overdue") if d.status == "pending" and d.due < today and not d.target else replace(d)
             for d in self.case.deadlines
         ]
-        upcoming = [d.due for d in deadlines if d.status == "pending"]
+        upcoming = [d.due for d in deadlines if d.status == "pending" and not d.target]
         return replace(
             self.case,
             today=today,

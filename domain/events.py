@@ -5,7 +5,7 @@ Each event is a Workflow Update of the same name whose argument is the dataclass
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 
@@ -61,6 +61,58 @@ class ExtensionAgreed:
     due: date
 
 
+@dataclass
+class DraftDecisionIssued:
+    """T10: the draft goes to both parties for comments."""
+
+    comments_due: date | None = None  # default: 10 working days
+
+
+@dataclass
+class Recommendation:
+    id: str
+    due: date
+    text: str | None = None
+
+
+@dataclass
+class FinalDecisionIssued:
+    """T11: the decision; each recommendation becomes a council request."""
+
+    outcome: str
+    recommendations: list[Recommendation] = field(default_factory=list)
+
+
+@dataclass
+class RemedyCompleted:
+    recommendation: str
+
+
+@dataclass
+class ReviewRequested:
+    by: str | None = None  # "complainant" or "council"
+
+
+@dataclass
+class PublicReportIssued:
+    """T12: a public report under LGA 1974 s30(1)."""
+
+
+@dataclass
+class CouncilResponseReceived:
+    """The council's formal response to a public (or further) report."""
+
+
+@dataclass
+class FurtherReportIssued:
+    """T13: no satisfactory response to a report: another 3 months."""
+
+
+@dataclass
+class Closed:
+    reason: str | None = None
+
+
 # Update name -> argument type; the API and the simulation build events from this table.
 EVENT_TYPES: dict[str, type] = {
     "closed_at_assessment": ClosedAtAssessment,
@@ -72,6 +124,14 @@ EVENT_TYPES: dict[str, type] = {
     "evidence_requested": EvidenceRequested,
     "request_answered": RequestAnswered,
     "extension_agreed": ExtensionAgreed,
+    "draft_decision_issued": DraftDecisionIssued,
+    "final_decision_issued": FinalDecisionIssued,
+    "remedy_completed": RemedyCompleted,
+    "review_requested": ReviewRequested,
+    "public_report_issued": PublicReportIssued,
+    "council_response_received": CouncilResponseReceived,
+    "further_report_issued": FurtherReportIssued,
+    "closed": Closed,
 }
 
 # The whole vocabulary of SPEC.md, including events later issues will implement.

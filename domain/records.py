@@ -25,6 +25,9 @@ class Stage:
     ASSESSMENT = "assessment"
     AWAITING_ALLOCATION = "awaiting_allocation"
     INVESTIGATION = "investigation"
+    DRAFT_DECISION = "draft_decision"  # draft out for comments
+    DECIDED = "decided"  # final decision issued; remedies and the review window run
+    PUBLIC_REPORT = "public_report"  # a report under s30(1); the council's response runs
     CLOSED = "closed"
 
 
@@ -100,6 +103,8 @@ class Deadline:
     # pending after the due date; "cancelled" when the case no longer needs it.
     status: Literal["pending", "overdue", "met", "missed", "cancelled"] = "pending"
     met_on: date | None = None
+    # A KPI mark (T14's 13/26/52 weeks) rather than a duty: passing it is not "overdue".
+    target: bool = False
 
 
 @dataclass
@@ -179,6 +184,15 @@ class CaseStatus:
     investigator: str | None = None
     first_contact_on: date | None = None
     closed_on: date | None = None
+    closed_reason: str | None = None
+    draft_decision_on: date | None = None
+    final_decision_on: date | None = None
+    outcome: str | None = None
+    review_requested_on: date | None = None
+    public_report_on: date | None = None
+    further_report_on: date | None = None
+    non_compliance_on: date | None = None  # T13: statement of non-compliance recorded
+    dip_sample: bool = False  # T14: open past 52 weeks
     next_deadline: date | None = None
     overdue: bool = False
     deadlines: list[Deadline] = field(default_factory=list)

@@ -11,6 +11,9 @@ from datetime import date
 
 from domain.events import (
     Allocated,
+    DraftDecisionIssued,
+    FinalDecisionIssued,
+    RemedyCompleted,
     EvidenceRequested,
     ExtensionAgreed,
     ForwardedToInvestigation,
@@ -24,6 +27,9 @@ STAGE_WORDS = {
     Stage.ASSESSMENT: "still in assessment",
     Stage.AWAITING_ALLOCATION: "awaiting allocation",
     Stage.INVESTIGATION: "already allocated and under investigation",
+    Stage.DRAFT_DECISION: "at draft decision",
+    Stage.DECIDED: "decided (final decision issued)",
+    Stage.PUBLIC_REPORT: "at public report",
     Stage.CLOSED: "closed",
 }
 
@@ -122,3 +128,65 @@ def check_extension_agreed(case: CaseStatus, event: ExtensionAgreed, today: date
         )
     if event.due < today:
         raise EventRefused(f"extension_agreed refused: {event.due.isoformat()} is before today ({today.isoformat()})")
+
+
+DECIDING_STAGES = (Stage.INVESTIGATION, Stage.DRAFT_DECISION)
+
+
+def check_draft_decision(case: CaseStatus, event: DraftDecisionIssued, today: date) -> None:
+    _stage_must_be(case, "draft_decision_issued", Stage.INVESTIGATION)
+    if event.comments_due is not None and event.comments_due <= today:
+        raise EventRefused(f"draft_decision_issued refused: comments_due {event.comments_due.isoformat()} is not after today")
+
+
+def check_final_decision(case: CaseStatus, event: FinalDecisionIssued, today: date) -> None:
+    _stage_must_be(case, "final_decision_issued", *DECIDING_STAGES)
+    if not event.outcome.strip():
+        raise EventRefused("final_decision_issued refused: outcome is empty")
+    seen: set[str] = set()
+    for rec in event.recommendations:
+        _new_request(case, "final_decision_issued", rec.id, rec.due, today)
+        if rec.id in seen:
+            raise EventRefused(f"final_decision_issued refused: recommendation {rec.id!r} is listed twice")
+        seen.add(rec.id)
+
+
+def check_remedy_completed(case: CaseStatus, event: RemedyCompleted) -> None:
+    request = _request(case, "remedy_completed", event.recommendation)
+    if request.kind != "remedy":
+        raise EventRefused(f"remedy_completed refused: {request.id} is an {request.kind} request, not a recommendation")
+
+
+def check_review_requested(case: CaseStatus, today: date, window_ends: date | None) -> None:
+    _stage_must_be(case, "review_requested", Stage.DECIDED)
+    if case.review_requested_on is not None:
+        raise EventRefused(f"review_requested refused: a review was already requested on {case.review_requested_on.isoformat()}")
+    if window_ends is not None and today > window_ends:
+        raise EventRefused(f"review_requested refused: the review window closed on {window_ends.isoformat()}")
+
+
+def check_public_report(case: CaseStatus) -> None:
+    _stage_must_be(case, "public_report_issued", *DECIDING_STAGES, Stage.DECIDED)
+
+
+def _open_report_response(case: CaseStatus, event: str) -> CouncilRequest:
+    _stage_must_be(case, event, Stage.PUBLIC_REPORT)
+    found = [r for r in case.requests if r.kind == "report_response" and r.status == "open"]
+    if not found:
+        raise EventRefused(f"{event} refused: no report response is awaited from the council")
+    return found[-1]
+
+
+def check_council_response(case: CaseStatus) -> None:
+    _open_report_response(case, "council_response_received")
+
+
+def check_further_report(case: CaseStatus) -> None:
+    _stage_must_be(case, "further_report_issued", Stage.PUBLIC_REPORT)
+    if case.further_report_on is not None:
+        raise EventRefused(f"further_report_issued refused: a further report was already issued on {case.further_report_on.isoformat()}")
+
+
+def check_closed(case: CaseStatus) -> None:
+    if case.stage == Stage.CLOSED:
+        raise EventRefused(f"closed refused: complaint {case.reference} is already closed")

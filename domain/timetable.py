@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from domain.calendar import WorkingCalendar, add_weeks
+from domain.calendar import WorkingCalendar, add_months, add_weeks
 
 DECIDE_OR_ALLOCATE_WORKING_DAYS = 20  # T1: investigation manual 8.1, business plan 1.2
 ALLOCATE_WEEKS = 8  # T3: investigation manual 8.2
@@ -36,6 +36,10 @@ def _weeks(start: date, n: int, what: str) -> Due:
 def decide_or_allocate(cal: WorkingCalendar, received: date) -> Due:
     """T1: the 20-working-day target for a decision at assessment or allocation."""
     return _working_days(cal, received, DECIDE_OR_ALLOCATE_WORKING_DAYS, "receipt on")
+
+
+def _months(start: date, n: int, what: str) -> Due:
+    return Due(add_months(start, n), f"{n} month{'s' if n > 1 else ''} from {what} {start.isoformat()}")
 
 
 def allocate_by(forwarded: date, urgent_target: date | None) -> Due:
@@ -111,3 +115,51 @@ def final_chaser(cal: WorkingCalendar, first_chaser_on: date, working_days: int)
 def progress_update(cal: WorkingCalendar, last_letter: date) -> Due:
     """T8: a party hears from the Ombudsman at least every 20 working days."""
     return _working_days(cal, last_letter, PROGRESS_EVERY_WORKING_DAYS, "the last letter on")
+
+
+# ----------------------------------------------------------------- decisions and reports
+
+COMMENTS_WORKING_DAYS = 10  # T10: not in the sources; configurable per draft
+REVIEW_MONTHS = 1  # T11: H&F guidance §6
+PUBLISH_DECISION_WEEKS = 6  # T11: H&F guidance §6
+REPORT_PUBLICATION_WORKING_DAYS = 6  # T12: H&F guidance §7
+REPORT_NOTICES_WEEKS = 2  # T12
+REPORT_RESPONSE_MONTHS = 3  # T12 and T13
+KPI_MARK_WEEKS = (13, 26, 52)  # T14: business plan 1.3
+
+
+def comments_due(cal: WorkingCalendar, issued: date, given: date | None) -> Due:
+    """T10: comments on a draft decision, by the date given or in 10 working days."""
+    if given is not None:
+        return Due(given, f"date given with the draft on {issued.isoformat()}")
+    return _working_days(cal, issued, COMMENTS_WORKING_DAYS, "the draft decision on")
+
+
+def review_window(issued: date) -> Due:
+    """T11: review requests are accepted for one month after the final decision."""
+    return _months(issued, REVIEW_MONTHS, "the final decision on")
+
+
+def decision_published(issued: date) -> Due:
+    """T11: the decision statement is published six weeks after it is issued."""
+    return _weeks(issued, PUBLISH_DECISION_WEEKS, "the final decision on")
+
+
+def report_publication(cal: WorkingCalendar, sent: date) -> Due:
+    """T12: a public report is published no earlier than 6 working days after it is sent."""
+    return _working_days(cal, sent, REPORT_PUBLICATION_WORKING_DAYS, "the report on")
+
+
+def report_notices(sent: date) -> Due:
+    """T12: the council places two public notices within 2 weeks."""
+    return _weeks(sent, REPORT_NOTICES_WEEKS, "the report on")
+
+
+def report_response(sent: date) -> Due:
+    """T12/T13: the council responds formally within 3 months (month-end clamped)."""
+    return _months(sent, REPORT_RESPONSE_MONTHS, "the report on")
+
+
+def kpi_mark(received: date, weeks: int) -> Due:
+    """T14: the 13-, 26- and 52-week marks a case is measured against."""
+    return _weeks(received, weeks, "receipt on")

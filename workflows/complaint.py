@@ -26,7 +26,15 @@ with workflow.unsafe.imports_passed_through():
     from domain.casefile import CaseFile
     from domain.events import (
         Allocated,
+        Closed,
         ClosedAtAssessment,
+        CouncilResponseReceived,
+        DraftDecisionIssued,
+        FinalDecisionIssued,
+        FurtherReportIssued,
+        PublicReportIssued,
+        RemedyCompleted,
+        ReviewRequested,
         EvidenceRequested,
         ExtensionAgreed,
         FirstContactMade,
@@ -39,6 +47,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.agenda import Action
     from workflows.clock import Clock
     from workflows.council_requests import CouncilRequests
+    from workflows.decisions import Decisions
     from workflows.effects import Effects
 
 
@@ -57,6 +66,7 @@ class ComplaintWorkflow:
         self.effects = Effects(complaint, self.file, self.clock)
         self.calendar = WorkingCalendar()
         self.requests = CouncilRequests(self.effects, self.calendar, complaint.final_chaser_after_working_days)
+        self.decisions = Decisions(self.effects, self.calendar, self.requests)
         self.lock = asyncio.Lock()
         self.woken = False
         self.holidays_changed = False
@@ -69,6 +79,9 @@ class ComplaintWorkflow:
         async with self.lock:
             t1 = self._set_deadline("T1", timetable.decide_or_allocate(self.calendar, complaint.received),
                                     "Decide at assessment or allocate (20 working days)")
+            for weeks in timetable.KPI_MARK_WEEKS:
+                self.file.set_deadline(f"T14-{weeks}w", timetable.kpi_mark(complaint.received, weeks),
+                                       f"{weeks} weeks from receipt (KPI)", self.clock.today(), target=True)
             await self.effects.letter("T0", "acknowledgement", "complainant", dates={"target": t1})
             await self.effects.record()
 
@@ -97,6 +110,7 @@ class ComplaintWorkflow:
         years = list(range(received - 1, max(received, self.clock.today().year) + 6))
         self.calendar = WorkingCalendar(await self.effects.bank_holidays(years))
         self.requests = CouncilRequests(self.effects, self.calendar, self.complaint.final_chaser_after_working_days)
+        self.decisions = Decisions(self.effects, self.calendar, self.requests)
         self.holidays_changed = False
 
     @workflow.signal
@@ -121,9 +135,9 @@ class ComplaintWorkflow:
             t5 = timetable.council_awaiting_allocation_update(case.forwarded_on).due
             actions.append(Action("T5", day(t5), "T5: 8-week letter to council", self._t5_council_letter))
             actions.append(Action(f"T3@{due['T3']}", day(due["T3"]), "T3: allocation due", self._t3_allocation_due))
-        if case.stage == Stage.INVESTIGATION:
-            if case.first_contact_on is None:
-                actions.append(Action("T7", day(due["T7"]), "T7: first contact due", self._t7_first_contact_due))
+        if case.stage == Stage.INVESTIGATION and case.first_contact_on is None:
+            actions.append(Action("T7", day(due["T7"]), "T7: first contact due", self._t7_first_contact_due))
+        if case.stage in (Stage.INVESTIGATION, Stage.DRAFT_DECISION):  # until the final decision
             for party in ("complainant", "council"):
                 t8 = timetable.progress_update(self.calendar, case.last_letter_on[party]).due
                 actions.append(Action(f"T8:{party}@{t8}", t8, f"T8: progress update to {party}",
@@ -131,8 +145,9 @@ class ComplaintWorkflow:
         for request in case.requests:
             if request.status == "open":
                 actions.extend(self.requests.agenda(request))
+        actions.extend(self.decisions.agenda(day))
         for deadline in case.deadlines:
-            if deadline.status == "pending":  # flips Overdue on the first working day after it
+            if deadline.status == "pending" and not deadline.target:  # flips Overdue the working day after
                 actions.append(Action(f"overdue:{deadline.name}@{deadline.due}", day(deadline.due + timedelta(days=1)),
                                       f"{deadline.name} overdue check", self._nothing))
         return sorted((a for a in actions if a.key not in self.file.taken), key=lambda a: a.on)
@@ -185,9 +200,7 @@ class ComplaintWorkflow:
         async with self._event(lambda: rules.check_closed_at_assessment(self.case)) as today:
             self.file.resolve("T1", today)
             self.file.close_task("T1")
-            self.file.cancel_open_requests()
-            self.file.enter_stage(Stage.CLOSED, today)
-            self.case.closed_on = today
+            self.file.close(today, event.reason or "decided at assessment")
         return self.status()
 
     @closed_at_assessment.validator
@@ -295,10 +308,7 @@ class ComplaintWorkflow:
     @workflow.update
     async def request_answered(self, event: RequestAnswered) -> CaseStatus:
         async with self._event(lambda: rules.check_request_answered(self.case, event)) as today:
-            request = self.file.request(event.request)
-            request.status, request.answered_on = "answered", today
-            self.file.resolve(request.id, today, against=request.original_due)
-            self.file.close_task(request.id)
+            self._answer(event.request, today)
         return self.status()
 
     @request_answered.validator
@@ -320,6 +330,97 @@ class ComplaintWorkflow:
     @extension_agreed.validator
     def _validate_extension_agreed(self, event: ExtensionAgreed) -> None:
         self._refuse_if_invalid(lambda: rules.check_extension_agreed(self.case, event, self.clock.today()))
+
+    @workflow.update
+    async def draft_decision_issued(self, event: DraftDecisionIssued) -> CaseStatus:
+        async with self._event(lambda: rules.check_draft_decision(self.case, event, self.clock.today())) as today:
+            await self.decisions.draft_issued(event, today)
+        return self.status()
+
+    @draft_decision_issued.validator
+    def _validate_draft_decision(self, event: DraftDecisionIssued) -> None:
+        self._refuse_if_invalid(lambda: rules.check_draft_decision(self.case, event, self.clock.today()))
+
+    @workflow.update
+    async def final_decision_issued(self, event: FinalDecisionIssued) -> CaseStatus:
+        async with self._event(lambda: rules.check_final_decision(self.case, event, self.clock.today())) as today:
+            await self.decisions.final_issued(event, today)
+        return self.status()
+
+    @final_decision_issued.validator
+    def _validate_final_decision(self, event: FinalDecisionIssued) -> None:
+        self._refuse_if_invalid(lambda: rules.check_final_decision(self.case, event, self.clock.today()))
+
+    @workflow.update
+    async def remedy_completed(self, event: RemedyCompleted) -> CaseStatus:
+        async with self._event(lambda: rules.check_remedy_completed(self.case, event)) as today:
+            self._answer(event.recommendation, today)
+            if self.decisions.remedies_all_complete() and self.case.stage == Stage.DECIDED:
+                self.file.close(today, "every recommendation complete")
+        return self.status()
+
+    @remedy_completed.validator
+    def _validate_remedy_completed(self, event: RemedyCompleted) -> None:
+        self._refuse_if_invalid(lambda: rules.check_remedy_completed(self.case, event))
+
+    @workflow.update
+    async def review_requested(self, event: ReviewRequested) -> CaseStatus:
+        async with self._event(lambda: rules.check_review_requested(self.case, self.clock.today(), self._review_ends())) as today:
+            self.case.review_requested_on = today
+            await self.effects.notify(
+                "T11-review", ["coordinator"], subject=f"{self.case.reference}: review requested",
+                body=f"A review of the final decision was requested{' by the ' + event.by if event.by else ''}.",
+                task=self.file.new_task("T11-review", "coordinator", "Consider the review request", None),
+            )
+        return self.status()
+
+    @review_requested.validator
+    def _validate_review_requested(self, event: ReviewRequested) -> None:
+        self._refuse_if_invalid(lambda: rules.check_review_requested(self.case, self.clock.today(), self._review_ends()))
+
+    def _review_ends(self) -> date | None:
+        return self.file.due_dates().get("T11-review")
+
+    @workflow.update
+    async def public_report_issued(self, event: PublicReportIssued) -> CaseStatus:
+        async with self._event(lambda: rules.check_public_report(self.case)) as today:
+            await self.decisions.public_report_issued(today)
+        return self.status()
+
+    @public_report_issued.validator
+    def _validate_public_report(self, event: PublicReportIssued) -> None:
+        self._refuse_if_invalid(lambda: rules.check_public_report(self.case))
+
+    @workflow.update
+    async def council_response_received(self, event: CouncilResponseReceived) -> CaseStatus:
+        async with self._event(lambda: rules.check_council_response(self.case)) as today:
+            awaited = [r for r in self.case.requests if r.kind == "report_response" and r.status == "open"]
+            self._answer(awaited[-1].id, today)
+        return self.status()
+
+    @council_response_received.validator
+    def _validate_council_response(self, event: CouncilResponseReceived) -> None:
+        self._refuse_if_invalid(lambda: rules.check_council_response(self.case))
+
+    @workflow.update
+    async def further_report_issued(self, event: FurtherReportIssued) -> CaseStatus:
+        async with self._event(lambda: rules.check_further_report(self.case)) as today:
+            await self.decisions.further_report_issued(today)
+        return self.status()
+
+    @further_report_issued.validator
+    def _validate_further_report(self, event: FurtherReportIssued) -> None:
+        self._refuse_if_invalid(lambda: rules.check_further_report(self.case))
+
+    @workflow.update
+    async def closed(self, event: Closed) -> CaseStatus:
+        async with self._event(lambda: rules.check_closed(self.case)) as today:
+            self.file.close(today, event.reason or "closed")
+        return self.status()
+
+    @closed.validator
+    def _validate_closed(self, event: Closed) -> None:
+        self._refuse_if_invalid(lambda: rules.check_closed(self.case))
 
     @workflow.update
     async def wait_recorded(self) -> CaseStatus:
@@ -381,6 +482,13 @@ class ComplaintWorkflow:
 
     def _action_day(self, due: date) -> date:
         return timetable.action_day(self.calendar, due)
+
+    def _answer(self, request_id: str, today: date) -> None:
+        """A request ends with the council's answer: late if after its original due date."""
+        request = self.file.request(request_id)
+        request.status, request.answered_on = "answered", today
+        self.file.resolve(request.id, today, against=request.original_due)
+        self.file.close_task(request.id)
 
     def _set_deadline(self, name: str, due: timetable.Due, label: str) -> date:
         return self.file.set_deadline(name, due, label, self.clock.today())
