@@ -43,6 +43,12 @@ from complaint_scenarios import (
 )
 
 REF = "LG-27-0001"
+# The rows this file is about; later rows (T14 KPI marks, requests) have their own tests.
+ISSUE_2 = {"T1", "T3", "T7"}
+
+
+def issue_2(found: list[dict]) -> list[dict]:
+    return [l for l in found if (l.get("name") or l.get("about")) in ISSUE_2]
 
 
 def mails_to(smtp: SmtpSink, address: str) -> list[str]:
@@ -65,10 +71,10 @@ async def test_acknowledgement_on_receipt_and_t1_task_after_20_working_days(
         {"date": "2027-01-04", "kind": "deadline", "name": "T1", "due": "2027-02-01"}
     ]
     assert letters(sim) == [("2027-01-04", "acknowledgement", "complainant")]
-    assert lines(sim, "task") == [
+    assert issue_2(lines(sim, "task")) == [
         {"date": "2027-02-01", "kind": "task", "name": "T1", "to": "assessment_manager", "due": "2027-02-01"}
     ]
-    assert [(l["date"], l["to"], l["about"]) for l in lines(sim, "notification")] == [
+    assert [(l["date"], l["to"], l["about"]) for l in issue_2(lines(sim, "notification"))] == [
         ("2027-02-01", "assessment_manager", "T1")
     ]
     # Still undecided on 2027-02-11: the 20-day target is overdue, the case counts as missing it.
@@ -114,7 +120,7 @@ async def test_no_t1_task_when_closed_at_assessment_before_it(time_skipping, rea
     )
 
     assert lines(sim, "stage") == [{"date": "2027-01-18", "kind": "stage", "stage": "closed"}]
-    assert lines(sim, "task") == [] and lines(sim, "notification") == []
+    assert issue_2(lines(sim, "task")) == [] and issue_2(lines(sim, "notification")) == []
     assert letters(sim) == [("2027-01-04", "acknowledgement", "complainant")]
     t1 = deadline(sim, "T1")
     assert (t1.status, t1.met_on) == ("met", d("2027-01-18"))
@@ -199,7 +205,7 @@ async def test_awaiting_allocation_then_allocated_read_model_and_mail(
         ("2027-06-08", "progress_update", "complainant"),
         ("2027-06-08", "progress_update", "council"),
     ]
-    assert [(l["date"], l["name"], l["due"]) for l in lines(sim, "deadline")] == [
+    assert [(l["date"], l["name"], l["due"]) for l in issue_2(lines(sim, "deadline"))] == [
         ("2027-01-04", "T1", "2027-02-01"), ("2027-01-20", "T3", "2027-03-17"), ("2027-05-10", "T7", "2027-06-07"),
     ]
     assert [(l["date"], l["stage"]) for l in lines(sim, "stage")] == [
@@ -207,12 +213,12 @@ async def test_awaiting_allocation_then_allocated_read_model_and_mail(
     ]
     # The allocate task opens on forwarding, due 8 weeks later; the coordinator hears again on
     # the due date; the T7 task goes to the investigator four weeks after allocation.
-    assert [(l["date"], l["name"], l["to"], l["due"]) for l in lines(sim, "task")] == [
+    assert [(l["date"], l["name"], l["to"], l["due"]) for l in issue_2(lines(sim, "task"))] == [
         ("2027-01-20", "T3", "coordinator", "2027-03-17"),
         ("2027-02-01", "T1", "assessment_manager", "2027-02-01"),
         ("2027-06-07", "T7", "investigator", "2027-06-07"),
     ]
-    assert [(l["date"], l["to"], l["about"]) for l in lines(sim, "notification")] == [
+    assert [(l["date"], l["to"], l["about"]) for l in issue_2(lines(sim, "notification"))] == [
         ("2027-01-20", "coordinator", "T3"),
         ("2027-02-01", "assessment_manager", "T1"),
         ("2027-03-17", "coordinator", "T3"),
@@ -227,13 +233,13 @@ async def test_awaiting_allocation_then_allocated_read_model_and_mail(
         "investigation", d("2027-01-20"), d("2027-05-10"), "inv-7"
     )
     assert row.version == sim.status.version
-    assert {(x.name, x.due, x.status, x.met_on) for x in row.deadlines} == {
+    assert {(x.name, x.due, x.status, x.met_on) for x in row.deadlines if x.name in ISSUE_2} == {
         ("T1", d("2027-02-01"), "missed", d("2027-05-10")),
         ("T3", d("2027-03-17"), "missed", d("2027-05-10")),
         # Pending past its due date when last recorded (the 06-08 overdue check).
         ("T7", d("2027-06-07"), "overdue", None),
     }
-    stored_tasks = {t.task.name: t for t in await store.list_tasks(REF)}
+    stored_tasks = {t.task.name: t for t in await store.list_tasks(REF) if t.task.name in ISSUE_2}
     assert {n: (t.task.role, t.task.due, t.task.status, t.opened_on, t.closed_on) for n, t in stored_tasks.items()} == {
         "T3": ("coordinator", d("2027-03-17"), "done", d("2027-01-20"), d("2027-05-10")),
         "T1": ("assessment_manager", d("2027-02-01"), "done", d("2027-02-01"), d("2027-05-10")),
@@ -258,7 +264,7 @@ async def test_awaiting_allocation_then_allocated_read_model_and_mail(
     expected = Counter(((l.recipient_address,), l.subject) for l in stored)
     expected.update((tuple(n.recipients), f"[{REF}] {n.subject}") for n in notices)
     assert mailed == expected
-    assert [n.recipients for n in notices] == [
+    assert [n.recipients for n in notices if n.about in ISSUE_2] == [
         [COORDINATOR], [ASSESSMENT_MANAGER], [COORDINATOR], ["inv-7@ombudsman.example"]
     ]
 
@@ -490,11 +496,6 @@ async def test_refused_event_leaves_the_workflow_as_it_was(time_skipping, real_a
     assert row is not None and (row.stage, row.version) == (baseline.status.stage, baseline.status.version)
 
 
-@pytest.mark.xfail(
-    reason="BUG: an event after closed_at_assessment hits a completed workflow; run_scenario raises "
-    "RPCError 'update ... not found' instead of printing a refused line",
-    strict=True,
-)
 async def test_event_after_closing_is_refused(time_skipping) -> None:
     sim = await simulate(time_skipping, scenario(
         [event("2027-01-18", "closed_at_assessment"), event("2027-01-25", "forwarded_to_investigation")],

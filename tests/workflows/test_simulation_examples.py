@@ -27,23 +27,6 @@ OMBUDSFLOW = Path(sys.executable).parent / "ombudsflow"
 WITH_EXPECTED = sorted(p for p in EXAMPLES.glob("*.json") if p.with_suffix(".expected.jsonl").exists())
 
 
-# Expected files known to be out of date (reported to the lead; strict, so a fix shows up).
-STALE = {
-    "awaiting-allocation": "BUG in the expected file: it lacks the T8 progress_update letters of 2027-06-08 "
-    "(to complainant and council: 20 working days after allocation on 2027-05-10, May 31 a bank holiday)",
-}
-
-
-def example_params() -> list[Any]:
-    params = []
-    for p in WITH_EXPECTED:
-        marks = []
-        if p.stem in STALE:
-            marks.append(pytest.mark.xfail(reason=STALE[p.stem], strict=True))
-        params.append(pytest.param(p, id=p.stem, marks=marks))
-    return params
-
-
 def json_lines(text: str) -> list[dict[str, Any]]:
     """The JSON objects among the lines (anything else is policed by the tests below)."""
     return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
@@ -73,7 +56,7 @@ def test_there_are_examples_to_check() -> None:
     assert WITH_EXPECTED, "no example with an .expected.jsonl"
 
 
-@pytest.mark.parametrize("example", example_params())
+@pytest.mark.parametrize("example", WITH_EXPECTED, ids=lambda p: p.stem)
 def test_example_prints_what_its_expected_file_says(example: Path) -> None:
     run = simulate(example)
     assert run.returncode == 0, run.stderr
@@ -89,11 +72,6 @@ def test_example_prints_what_its_expected_file_says(example: Path) -> None:
     assert letters(printed) - letters(expected) == Counter(), "letters the expected file does not list"
 
 
-@pytest.mark.xfail(
-    reason="BUG: Temporal core's WARN log line ('Temporal Server 1.16.0 or newer is required ...') "
-    "is printed to stdout by `ombudsflow simulate`, between the JSON lines",
-    strict=True,
-)
 def test_simulate_stdout_is_only_json_lines() -> None:
     run = simulate(EXAMPLES / "awaiting-allocation.json")
     assert run.returncode == 0, run.stderr
@@ -103,17 +81,7 @@ def test_simulate_stdout_is_only_json_lines() -> None:
         assert isinstance(json.loads(line), dict)
 
 
-@pytest.mark.parametrize(
-    "expected_file",
-    [
-        pytest.param(
-            p.with_suffix(".expected.jsonl"), id=p.stem,
-            marks=[pytest.mark.xfail(reason="BUG: the file's first line is the Temporal WARN log captured with "
-                                     "the output", strict=True)] if p.stem == "awaiting-allocation" else [],
-        )
-        for p in WITH_EXPECTED
-    ],
-)
+@pytest.mark.parametrize("expected_file", [p.with_suffix(".expected.jsonl") for p in WITH_EXPECTED], ids=lambda p: p.stem)
 def test_expected_files_hold_only_json_lines(expected_file: Path) -> None:
     for number, line in enumerate(expected_file.read_text().splitlines(), 1):
         assert line.startswith("{"), f"{expected_file.name}:{number} is not a JSON object: {line[:60]!r}"
