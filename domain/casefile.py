@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from domain.records import CaseStatus, CouncilRequest, Deadline, Task, TimelineEntry
+from domain.records import CarriedFile, CaseStatus, CouncilRequest, Deadline, Task, TimelineEntry
 from domain.timetable import Due
 
 
@@ -144,3 +144,26 @@ class CaseFile:
             next_deadline=min(upcoming) if upcoming else None,
             overdue=any(d.status == "overdue" for d in deadlines),
         )
+
+    def carry(self, recorded_version: int, today: date) -> CarriedFile:
+        """The state for the next run, without keys of actions that can never come again."""
+        open_requests = {r.id for r in self.case.requests if r.status == "open"}
+        pending = {f"{d.name}@{d.due}" for d in self.case.deadlines if d.status == "pending"}
+
+        def still_matters(key: str) -> bool:
+            if key[:3] in ("R2:", "R4:", "R5:"):
+                return key[3:].split(":")[0].split("@")[0] in open_requests
+            if key.startswith("overdue:"):
+                return key.removeprefix("overdue:") in pending
+            if key.startswith("T8:"):
+                return date.fromisoformat(key.split("@")[1]) > today
+            return True
+
+        return CarriedFile(
+            case=replace(self.case, letters=[]), timeline=list(self.timeline),
+            taken=sorted(k for k in self.taken if still_matters(k)), recorded_version=recorded_version,
+        )
+
+    @classmethod
+    def resume(cls, carried: CarriedFile) -> CaseFile:
+        return cls(carried.case, list(carried.timeline), set(carried.taken))

@@ -51,6 +51,10 @@ class ComplaintInput:
     urgent: bool = False
     # R5: working days from chaser 1 to the final chaser (configurable per deployment).
     final_chaser_after_working_days: int = 5
+    # Long cases continue as new once a run's history passes this many events, carrying
+    # their file into the next run here.
+    history_limit: int = 2000
+    carried: CarriedFile | None = None
     # Simulation only: seconds added to workflow.now(), so a time-skipping server that starts
     # at today's date can replay a scenario set in any year. Always 0 in production.
     clock_offset_seconds: float = 0.0
@@ -200,3 +204,13 @@ class CaseStatus:
     tasks: list[Task] = field(default_factory=list)
     last_letter_on: dict[str, date] = field(default_factory=dict)  # party -> date (T8 counts from it)
     letters: list[TimelineEntry] = field(default_factory=list)
+
+
+@dataclass
+class CarriedFile:
+    """What a complaint carries into its next run when it continues as new."""
+
+    case: CaseStatus
+    timeline: list[TimelineEntry]
+    taken: list[str]
+    recorded_version: int

@@ -44,6 +44,8 @@ def parse_scenario(data: Any) -> Scenario:
     for key in ("complaint", "until"):
         if key not in data:
             raise ScenarioError(f"missing field '{key}'")
+    if isinstance(data["complaint"], dict) and "carried" in data["complaint"]:
+        raise ScenarioError("complaint: field 'carried' is the workflow's own (continue-as-new), not input")
     try:
         complaint = TypeAdapter(ComplaintInput).validate_python(data["complaint"])
     except ValidationError as bad:

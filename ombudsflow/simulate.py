@@ -46,7 +46,8 @@ TASK_QUEUE = "simulation"
 class Simulation:
     lines: list[dict[str, Any]]  # what `ombudsflow simulate` prints, in date order
     status: CaseStatus  # the workflow's own view at the end
-    history: WorkflowHistory  # for replay tests
+    history: WorkflowHistory  # the last run's, for replay tests
+    runs: int = 1  # more than one when the case continued as new
 
 
 def _at(day: date, at: time) -> datetime:
@@ -92,10 +93,11 @@ async def _simulate(
             await env.sleep(wait)
 
     async with build_worker(client, activities, TASK_QUEUE):
-        handle = await client.start_workflow(
+        started = await client.start_workflow(
             ComplaintWorkflow.run, complaint,
             id=f"complaint-{complaint.reference}", task_queue=TASK_QUEUE,
         )
+        handle = client.get_workflow_handle(started.id)  # follows the case if it continues as new
         await handle.execute_update(ComplaintWorkflow.wait_recorded)
         for event in scenario.events:
             await sleep_until(_at(event.on, EVENTS_AT))
@@ -106,12 +108,24 @@ async def _simulate(
         entries: list[TimelineEntry] = await handle.query("timeline", result_type=list[TimelineEntry])
         status = await handle.query(ComplaintWorkflow.status)
         history = await handle.fetch_history()
+        runs = await _count_runs(client, started.id, started.result_run_id)
         if status.stage != "closed":
             await handle.terminate("simulation finished")
 
     lines = [_line(e) for e in entries if e.date <= scenario.until] + refused
     lines.sort(key=lambda line: line["date"])  # stable: same-day order is kept
-    return Simulation(lines, status, history)
+    return Simulation(lines, status, history, runs)
+
+
+async def _count_runs(client: Client, workflow_id: str, first_run_id: str | None) -> int:
+    """Follow the continue-as-new chain (the test server has no visibility to list runs)."""
+    runs, run_id = 1, first_run_id
+    while True:
+        history = await client.get_workflow_handle(workflow_id, run_id=run_id).fetch_history()
+        last = history.events[-1]
+        if not last.HasField("workflow_execution_continued_as_new_event_attributes"):
+            return runs
+        runs, run_id = runs + 1, last.workflow_execution_continued_as_new_event_attributes.new_execution_run_id
 
 
 async def _send(handle: WorkflowHandle[Any, Any], event: str, payload: Any) -> str | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import date, timedelta
 
 from temporalio import workflow
@@ -55,15 +56,17 @@ with workflow.unsafe.imports_passed_through():
 class ComplaintWorkflow:
     @workflow.init
     def __init__(self, complaint: ComplaintInput) -> None:
-        self.complaint = complaint
+        carried = complaint.carried
+        self.complaint = replace(complaint, carried=None)  # what letters and records carry
         self.clock = Clock(complaint.clock_offset_seconds)
-        self.file = CaseFile(CaseStatus(
+        self.file = CaseFile.resume(carried) if carried else CaseFile(CaseStatus(
             reference=complaint.reference, authority=complaint.authority, scheme=complaint.scheme,
             subject=complaint.subject, urgent=complaint.urgent, stage=Stage.ASSESSMENT,
             received=complaint.received, complainant=complaint.complainant,
         ))
         self.case = self.file.case
         self.effects = Effects(complaint, self.file, self.clock)
+        self.effects.recorded_version = carried.recorded_version if carried else 0
         self.calendar = WorkingCalendar()
         self.requests = CouncilRequests(self.effects, self.calendar, complaint.final_chaser_after_working_days)
         self.decisions = Decisions(self.effects, self.calendar, self.requests)
@@ -76,20 +79,15 @@ class ComplaintWorkflow:
     @workflow.run
     async def run(self, complaint: ComplaintInput) -> CaseStatus:
         await self._load_calendar()
-        async with self.lock:
-            t1 = self._set_deadline("T1", timetable.decide_or_allocate(self.calendar, complaint.received),
-                                    "Decide at assessment or allocate (20 working days)")
-            for weeks in timetable.KPI_MARK_WEEKS:
-                self.file.set_deadline(f"T14-{weeks}w", timetable.kpi_mark(complaint.received, weeks),
-                                       f"{weeks} weeks from receipt (KPI)", self.clock.today(), target=True)
-            await self.effects.letter("T0", "acknowledgement", "complainant", dates={"target": t1})
-            await self.effects.record()
-
+        if complaint.carried is None:
+            await self._received(complaint)
         while self.case.stage != Stage.CLOSED:
             async with self.lock:
                 if self.holidays_changed:
                     await self._load_calendar()
                 await self._take_actions_due(self.clock.today())
+            if workflow.info().get_current_history_length() > complaint.history_limit:
+                await self._continue_as_new()
             upcoming = self._next_action()
             self._show_waiting_for(upcoming)
             self.woken = False
@@ -103,6 +101,26 @@ class ComplaintWorkflow:
                 pass  # the next action is due: the loop takes it
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.status()
+
+    async def _received(self, complaint: ComplaintInput) -> None:
+        """T0, T1 and T14: what happens the day a complaint arrives."""
+        async with self.lock:
+            t1 = self._set_deadline("T1", timetable.decide_or_allocate(self.calendar, complaint.received),
+                                    "Decide at assessment or allocate (20 working days)")
+            for weeks in timetable.KPI_MARK_WEEKS:
+                self.file.set_deadline(f"T14-{weeks}w", timetable.kpi_mark(complaint.received, weeks),
+                                       f"{weeks} weeks from receipt (KPI)", self.clock.today(), target=True)
+            await self.effects.letter("T0", "acknowledgement", "complainant", dates={"target": t1})
+            await self.effects.record()
+
+    async def _continue_as_new(self) -> None:
+        """Keep a long case's history bounded: carry the file into a fresh run.
+
+        Only from the main loop, once every update handler has finished, so no event is lost.
+        """
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        carried = self.file.carry(self.effects.recorded_version, self.clock.today())
+        workflow.continue_as_new(replace(self.complaint, carried=carried))
 
     async def _load_calendar(self) -> None:
         """Bank holidays come from an activity, so replays use the dates this case was given."""
