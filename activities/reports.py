@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import asyncpg
 from temporalio import activity
@@ -25,6 +26,14 @@ from ombudsflow.mail import Mailer
 from ombudsflow.overdue_report import build_overdue_report, render_html, render_text, subject
 
 log = logging.getLogger(__name__)
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def london_date(at: datetime) -> date:
+    """The date in London at an instant. Lives here, outside the workflow sandbox (which
+    proxies `zoneinfo`), for MondayReportWorkflow to call with `workflow.now()`."""
+    return at.astimezone(LONDON).date()
 
 
 @dataclass

@@ -12,11 +12,8 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from zoneinfo import ZoneInfo
+    from activities.reports import OverdueReportsSent, ReportActivities, london_date
 
-    from activities.reports import OverdueReportsSent, ReportActivities
-
-LONDON = "Europe/London"
 # Mail must go out eventually (an SMTP relay may be down for a while), but not next week.
 REPORT_TIMEOUT = timedelta(minutes=5)
 REPORT_RETRY = RetryPolicy(
@@ -30,7 +27,7 @@ class MondayReportWorkflow:
     @workflow.run
     async def run(self, today: date | None = None) -> OverdueReportsSent:
         """`today`: the report date; None (the Schedule) means today in London."""
-        report_date = today or workflow.now().astimezone(ZoneInfo(LONDON)).date()
+        report_date = today or london_date(workflow.now())
         return await workflow.execute_activity_method(
             ReportActivities.send_overdue_reports,
             report_date,
