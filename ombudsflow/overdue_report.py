@@ -104,19 +104,22 @@ def subject(report: OverdueReport) -> str:
             f"({len(report.overdue)} overdue, {len(report.due_soon)} due soon)")
 
 
+def sections(report: OverdueReport) -> list[tuple[str, list[DueItem], str]]:
+    """(heading, items, CSS class): overdue first, then due soon."""
+    return [
+        (f"Overdue ({len(report.overdue)}), most overdue first", report.overdue, "overdue"),
+        (f"Due within {SOON_WORKING_DAYS} working days, by {long_date(report.soon_until)} "
+         f"({len(report.due_soon)}), soonest first", report.due_soon, "soon"),
+    ]
+
+
 def render_text(report: OverdueReport) -> str:
     lines = [
         "Ombudsman cases: overdue and nearly overdue",
         f"{report.council or 'All councils'}, {long_date(report.today)}",
         "",
     ]
-    sections = (
-        (f"Overdue ({len(report.overdue)}), most overdue first", report.overdue),
-        (f"Due within {SOON_WORKING_DAYS} working days, by "
-         f"{long_date(report.soon_until)} ({len(report.due_soon)}), soonest first",
-         report.due_soon),
-    )
-    for heading, items in sections:
+    for heading, items, _ in sections(report):
         lines += [heading, "-" * len(heading)]
         if not items:
             lines.append("Nothing.")
@@ -168,12 +171,6 @@ th { background: #f3f2f1; }
 
 def render_html(report: OverdueReport) -> str:
     return _HTML.render(
-        report=report, subject=subject(report), footer=FOOTER, long_date=long_date, short_date=short_date,
-        when=when, holder=holder, notes=notes,
-        sections=[
-            (f"Overdue ({len(report.overdue)}), most overdue first", report.overdue,
-             "overdue"),
-            (f"Due within {SOON_WORKING_DAYS} working days, by {long_date(report.soon_until)} "
-             f"({len(report.due_soon)}), soonest first", report.due_soon, "soon"),
-        ],
+        report=report, subject=subject(report), footer=FOOTER, sections=sections(report),
+        long_date=long_date, short_date=short_date, when=when, holder=holder, notes=notes,
     )

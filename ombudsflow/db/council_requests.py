@@ -118,9 +118,8 @@ async def list_requests(
     elif status == "overdue":
         where.append(f"status = 'open' AND due < {param(today)}")
     elif status == "due_soon":
-        where.append(
-            f"status = 'open' AND due >= {param(today)} AND due <= {param(soon_until(today, calendar))}"
-        )
+        start, end = param(today), param(soon_until(today, calendar))
+        where.append(f"status = 'open' AND due >= {start} AND due <= {end}")
     elif status == "answered_late":
         where.append("answered_late")
     elif status is not None:
@@ -145,7 +144,8 @@ async def list_requests(
 def _request_row(
     r: asyncpg.Record, today: date, horizon: date, calendar: WorkingCalendar
 ) -> RequestRow:
-    status, due, original_due, answered_on = r["status"], r["due"], r["original_due"], r["answered_on"]
+    status, due, original_due = r["status"], r["due"], r["original_due"]
+    answered_on = r["answered_on"]
     days = working = 0
     if status == "open":
         if due < today:

@@ -3,26 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 
 import asyncpg
 import pytest_asyncio
 
-from domain.records import CaseStatus, CouncilRequest
 from ombudsflow.db import PgStore
 from tests.fixtures.pg import truncate_all
-from tests.requests.seed import bulk_cases, hand_cases
-
-
-@dataclass
-class Seeded:
-    pool: asyncpg.Pool
-    store: PgStore
-    hand: list[CaseStatus]
-    bulk: list[CaseStatus]
-
-    def all_requests(self) -> list[tuple[CaseStatus, CouncilRequest]]:
-        return [(c, r) for c in [*self.hand, *self.bulk] for r in c.requests]
+from tests.requests.seed import Seeded, bulk_cases, hand_cases
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")

@@ -15,7 +15,11 @@ Monday 27) and Boxing Day (observed, Tuesday 28)) Wednesday 29 December. So "due
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
+
+import asyncpg
 
 from domain.records import (
     CaseStatus,
@@ -25,6 +29,7 @@ from domain.records import (
     Stage,
     Task,
 )
+from ombudsflow.db import PgStore
 
 TODAY = date(2027, 12, 20)  # a Monday
 SOON_UNTIL = date(2027, 12, 29)  # by hand: see the module docstring
@@ -140,3 +145,32 @@ def bulk_cases(per_council: int = 100) -> list[CaseStatus]:
     return cases
 
 
+@dataclass
+class Seeded:
+    pool: asyncpg.Pool
+    store: PgStore
+    hand: list[CaseStatus]
+    bulk: list[CaseStatus]
+
+    def all_requests(self) -> list[tuple[CaseStatus, CouncilRequest]]:
+        return [(c, r) for c in [*self.hand, *self.bulk] for r in c.requests]
+
+    def expected(
+        self, keep: Callable[[CouncilRequest], bool], council: str | None = None
+    ) -> list[tuple[str, str]]:
+        """(reference, id) of the seeded requests `keep` accepts, in the listing's order."""
+        found = sorted(
+            (r.due, c.reference, r.id) for c, r in self.all_requests()
+            if (council is None or c.authority == council) and keep(r)
+        )
+        return [(reference, rid) for _, reference, rid in found]
+
+
+# What each `status` filter must return, as plain date comparisons (the oracle).
+FILTERS: dict[str, Callable[[CouncilRequest], bool]] = {
+    "open": lambda r: r.status == "open",
+    "overdue": lambda r: r.status == "open" and r.due < TODAY,
+    "due_soon": lambda r: r.status == "open" and TODAY <= r.due <= SOON_UNTIL,
+    "answered_late": lambda r: (r.status == "answered" and r.answered_on is not None
+                                and r.answered_on > r.original_due),
+}

@@ -15,8 +15,7 @@ from ombudsflow.directory import Directory
 from ombudsflow.mail import RecordingMailer, SmtpMailer
 from ombudsflow.overdue_report import build_overdue_report, render_html, render_text, subject
 from tests.fixtures.smtp import SmtpSink
-from tests.requests.conftest import Seeded
-from tests.requests.seed import BULK_COUNCILS, HAND_COUNCIL, TODAY
+from tests.requests.seed import BULK_COUNCILS, HAND_COUNCIL, TODAY, Seeded
 
 # config/directory.example.toml: Example Borough Council has its own section; the others
 # fall to [default], "ombudsman.link@{council}.example" with the council's name as a slug.

@@ -12,26 +12,14 @@ from ombudsflow.db.council_requests import (
     list_requests,
     soon_until,
 )
-from tests.requests.conftest import Seeded
-from tests.requests.seed import BULK_COUNCILS, HAND_COUNCIL, SOON_UNTIL, TODAY
-
-
-def expected(seeded: Seeded, keep, council: str | None = None) -> list[tuple[str, str]]:
-    """(reference, id) of the seeded requests `keep` accepts, in the API's order."""
-    found = [
-        (r.due, c.reference, r.id)
-        for c, r in seeded.all_requests()
-        if (council is None or c.authority == council) and keep(r)
-    ]
-    return [(ref, rid) for _, ref, rid in sorted(found)]
-
-
-FILTERS = {
-    "open": lambda r: r.status == "open",
-    "overdue": lambda r: r.status == "open" and r.due < TODAY,
-    "due_soon": lambda r: r.status == "open" and TODAY <= r.due <= SOON_UNTIL,
-    "answered_late": lambda r: r.status == "answered" and r.answered_on > r.original_due,
-}
+from tests.requests.seed import (
+    BULK_COUNCILS,
+    FILTERS,
+    HAND_COUNCIL,
+    SOON_UNTIL,
+    TODAY,
+    Seeded,
+)
 
 
 def test_horizon_is_the_hand_worked_date() -> None:
@@ -42,14 +30,14 @@ async def test_seed_is_a_few_hundred_requests(seeded: Seeded) -> None:
     count = await seeded.pool.fetchval("SELECT count(*) FROM requests")
     assert count == len(seeded.all_requests()) >= 400
     for name, keep in FILTERS.items():  # every filter has something to find
-        assert len(expected(seeded, keep)) >= 10, name
+        assert len(seeded.expected(keep)) >= 10, name
 
 
 @pytest.mark.parametrize("status", list(FILTERS))
 @pytest.mark.parametrize("council", [None, *BULK_COUNCILS])
 async def test_status_filters(seeded: Seeded, status: str, council: str | None) -> None:
     rows = await list_requests(seeded.pool, today=TODAY, council=council, status=status)
-    assert [(r.reference, r.id) for r in rows] == expected(seeded, FILTERS[status], council)
+    assert [(r.reference, r.id) for r in rows] == seeded.expected(FILTERS[status], council)
     for row in rows:
         assert council is None or row.authority == council
         if status == "overdue":
@@ -57,21 +45,22 @@ async def test_status_filters(seeded: Seeded, status: str, council: str | None) 
         if status == "due_soon":
             assert row.state == "due_soon" and row.days_overdue == 0
         if status == "answered_late":
-            assert row.answered_late and row.days_overdue == (row.answered_on - row.original_due).days
+            assert row.answered_late
+            assert row.days_overdue == (row.answered_on - row.original_due).days
 
 
 async def test_due_date_bounds_are_inclusive(seeded: Seeded) -> None:
     after, before = date(2027, 12, 6), date(2027, 12, 17)
     rows = await list_requests(seeded.pool, today=TODAY, due_after=after, due_before=before)
-    assert [(r.reference, r.id) for r in rows] == expected(
-        seeded, lambda r: after <= r.due <= before
+    assert [(r.reference, r.id) for r in rows] == seeded.expected(
+        lambda r: after <= r.due <= before
     )
     assert {r.due for r in rows} >= {after, before}  # both ends are seeded and included
     council = BULK_COUNCILS[1]
     rows = await list_requests(seeded.pool, today=TODAY, council=council, status="open",
                                due_before=before)
-    assert [(r.reference, r.id) for r in rows] == expected(
-        seeded, lambda r: r.status == "open" and r.due <= before, council
+    assert [(r.reference, r.id) for r in rows] == seeded.expected(
+        lambda r: r.status == "open" and r.due <= before, council
     )
 
 
@@ -137,8 +126,8 @@ async def test_report_items_in_hand_worked_order(seeded: Seeded) -> None:
 async def test_report_items_across_councils(seeded: Seeded) -> None:
     items = await due_items(seeded.pool, today=TODAY)
     requests = [(i.reference, i.id) for i in items if i.item == "request"]
-    assert requests == expected(
-        seeded, lambda r: r.status == "open" and r.due <= SOON_UNTIL
+    assert requests == seeded.expected(
+        lambda r: r.status == "open" and r.due <= SOON_UNTIL
     )
     dues = [i.due for i in items]
     assert dues == sorted(dues)

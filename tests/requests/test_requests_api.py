@@ -13,16 +13,14 @@ import pytest_asyncio
 from api.main import create_app
 from ombudsflow.overdue_report import build_overdue_report, render_text
 from ombudsflow.settings import Settings
-from tests.requests.conftest import Seeded
-from tests.requests.seed import BULK_COUNCILS, HAND_COUNCIL, SOON_UNTIL, TODAY
-
-FILTERS = {
-    "open": lambda r: r.status == "open",
-    "overdue": lambda r: r.status == "open" and r.due < TODAY,
-    "due_soon": lambda r: r.status == "open" and TODAY <= r.due <= SOON_UNTIL,
-    "answered_late": lambda r: r.status == "answered" and r.answered_on > r.original_due,
-}
-
+from tests.requests.seed import (
+    BULK_COUNCILS,
+    FILTERS,
+    HAND_COUNCIL,
+    SOON_UNTIL,
+    TODAY,
+    Seeded,
+)
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def http(seeded: Seeded, pg_url: str) -> AsyncIterator[httpx.AsyncClient]:
@@ -33,11 +31,8 @@ async def http(seeded: Seeded, pg_url: str) -> AsyncIterator[httpx.AsyncClient]:
 
 
 def expected(seeded: Seeded, keep, council: str | None = None) -> list[list[str]]:
-    found = sorted(
-        (r.due, c.reference, r.id) for c, r in seeded.all_requests()
-        if (council is None or c.authority == council) and keep(r)
-    )
-    return [[ref, rid] for _, ref, rid in found]
+    """As JSON lists them."""
+    return [list(pair) for pair in seeded.expected(keep, council)]
 
 
 @pytest.mark.parametrize("status", list(FILTERS))
