@@ -145,7 +145,7 @@ class CaseFile:
             overdue=any(d.status == "overdue" for d in deadlines),
         )
 
-    def carry(self, recorded_version: int, today: date) -> CarriedFile:
+    def carry(self, recorded_version: int, recorded_timeline: int, today: date) -> CarriedFile:
         """The state for the next run, without keys of actions that can never come again."""
         open_requests = {r.id for r in self.case.requests if r.status == "open"}
         pending = {f"{d.name}@{d.due}" for d in self.case.deadlines if d.status == "pending"}
@@ -162,6 +162,7 @@ class CaseFile:
         return CarriedFile(
             case=replace(self.case, letters=[]), timeline=list(self.timeline),
             taken=sorted(k for k in self.taken if still_matters(k)), recorded_version=recorded_version,
+            recorded_timeline=recorded_timeline,
         )
 
     @classmethod

@@ -204,6 +204,10 @@ class CaseStatus:
     tasks: list[Task] = field(default_factory=list)
     last_letter_on: dict[str, date] = field(default_factory=dict)  # party -> date (T8 counts from it)
     letters: list[TimelineEntry] = field(default_factory=list)
+    # In a read-model snapshot only: the timeline lines added since the last snapshot, which
+    # start at position `timeline_offset` of the case's whole timeline.
+    timeline_offset: int = 0
+    timeline: list[TimelineEntry] = field(default_factory=list)
 
 
 @dataclass
@@ -214,3 +218,4 @@ class CarriedFile:
     timeline: list[TimelineEntry]
     taken: list[str]
     recorded_version: int
+    recorded_timeline: int = 0  # timeline lines already in the read model

@@ -66,7 +66,8 @@ class ComplaintWorkflow:
         ))
         self.case = self.file.case
         self.effects = Effects(complaint, self.file, self.clock)
-        self.effects.recorded_version = carried.recorded_version if carried else 0
+        if carried:
+            self.effects.recorded_version, self.effects.recorded_timeline = carried.recorded_version, carried.recorded_timeline
         self.calendar = WorkingCalendar()
         self.requests = CouncilRequests(self.effects, self.calendar, complaint.final_chaser_after_working_days)
         self.decisions = Decisions(self.effects, self.calendar, self.requests)
@@ -119,7 +120,7 @@ class ComplaintWorkflow:
         Only from the main loop, once every update handler has finished, so no event is lost.
         """
         await workflow.wait_condition(workflow.all_handlers_finished)
-        carried = self.file.carry(self.effects.recorded_version, self.clock.today())
+        carried = self.file.carry(self.effects.recorded_version, self.effects.recorded_timeline, self.clock.today())
         workflow.continue_as_new(replace(self.complaint, carried=carried))
 
     async def _load_calendar(self) -> None:

@@ -30,6 +30,7 @@ class Effects:
     def __init__(self, complaint: ComplaintInput, file: CaseFile, clock: Clock) -> None:
         self.complaint, self.file, self.clock = complaint, file, clock
         self.recorded_version = 0
+        self.recorded_timeline = 0  # timeline lines the read model already holds
 
     async def bank_holidays(self, years: list[int]) -> dict[date, str]:
         """Recorded in history, so replays keep the dates running complaints were given."""
@@ -65,9 +66,10 @@ class Effects:
         """Write the read model and keep the operators' search attributes current."""
         self.file.case.version += 1
         status = self.file.snapshot(self.clock.today())
+        status.timeline_offset, status.timeline = self.recorded_timeline, self.file.timeline[self.recorded_timeline:]
         search_attributes.upsert(status, self.clock)
         await _activity(ComplaintActivities.record_status, status, f"Record status v{status.version}")
-        self.recorded_version = status.version
+        self.recorded_version, self.recorded_timeline = status.version, len(self.file.timeline)
 
 
 async def _activity(method: Callable[..., Awaitable[Any]], arg: Any, summary: str) -> Any:
