@@ -33,7 +33,10 @@ class CaseFile:
         if existing and existing[0].due == due.due:
             return due.due
         self.case.deadlines = [d for d in self.case.deadlines if d.name != name]
-        self.case.deadlines.append(Deadline(name=name, due=due.due, label=label, rule=due.rule, target=target))
+        self.case.deadlines.append(Deadline(
+            name=name, due=due.due, label=label, rule=due.rule, target=target,
+            counts_from=due.counts_from, period=due.period,
+        ))
         self.log(TimelineEntry(date=today, kind="deadline", name=name, due=due.due))
         return due.due
 

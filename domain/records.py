@@ -109,6 +109,10 @@ class Deadline:
     met_on: date | None = None
     # A KPI mark (T14's 13/26/52 weeks) rather than a duty: passing it is not "overdue".
     target: bool = False
+    # How it was worked out, for explanations: the period counted from which date (None when
+    # the date was given, e.g. an urgent target or an agreed extension).
+    counts_from: date | None = None
+    period: str | None = None
 
 
 @dataclass

@@ -22,15 +22,19 @@ FIRST_CONTACT_WEEKS = 4  # T7: investigation manual 8.2
 @dataclass(frozen=True)
 class Due:
     due: date
-    rule: str  # e.g. "20 working days from 2027-01-04"
+    rule: str  # e.g. "20 working days from receipt on 2027-01-04"
+    counts_from: date | None = None  # None: a date someone gave, not a period
+    period: str | None = None  # "20 working days", "6 weeks", "3 months"
 
 
 def _working_days(cal: WorkingCalendar, start: date, n: int, what: str) -> Due:
-    return Due(cal.add_working_days(start, n), f"{n} working days from {what} {start.isoformat()}")
+    period = f"{n} working days"
+    return Due(cal.add_working_days(start, n), f"{period} from {what} {start.isoformat()}", start, period)
 
 
 def _weeks(start: date, n: int, what: str) -> Due:
-    return Due(add_weeks(start, n), f"{n} weeks from {what} {start.isoformat()}")
+    period = f"{n} weeks"
+    return Due(add_weeks(start, n), f"{period} from {what} {start.isoformat()}", start, period)
 
 
 def decide_or_allocate(cal: WorkingCalendar, received: date) -> Due:
@@ -39,7 +43,8 @@ def decide_or_allocate(cal: WorkingCalendar, received: date) -> Due:
 
 
 def _months(start: date, n: int, what: str) -> Due:
-    return Due(add_months(start, n), f"{n} month{'s' if n > 1 else ''} from {what} {start.isoformat()}")
+    period = f"{n} month{'s' if n > 1 else ''}"
+    return Due(add_months(start, n), f"{period} from {what} {start.isoformat()}", start, period)
 
 
 def allocate_by(forwarded: date, urgent_target: date | None) -> Due:
