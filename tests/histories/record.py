@@ -1,7 +1,8 @@
 """Record the workflow histories the replay tests keep: `python -m tests.histories.record`.
 
-Runs every examples/*.json through the simulation (time-skipping server, in-memory store)
-and writes its history to tests/histories/<name>.json. The replay tests replay each file
+Runs every examples/*.json, and the scenarios in tests/histories/scenarios/ that stop while a
+complaint waits in a particular stage, through the simulation (time-skipping server,
+in-memory store) and writes its history to tests/histories/<name>.json. The replay tests replay each file
 with the current workflow code, so a change that would break complaints already running
 fails CI. Re-record only on purpose: when a change is meant to be incompatible and is
 shipped with versioning (workflow.patched) or a new workflow type.
@@ -42,7 +43,7 @@ async def record(examples: list[Path]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    examples = [Path(a) for a in argv] or sorted(EXAMPLES.glob("*.json"))
+    examples = [Path(a) for a in argv] or sorted([*EXAMPLES.glob("*.json"), *(HERE / "scenarios").glob("*.json")])
     return asyncio.run(record(examples))
 
 
