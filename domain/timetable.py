@@ -168,3 +168,11 @@ def report_response(sent: date) -> Due:
 def kpi_mark(received: date, weeks: int) -> Due:
     """T14: the 13-, 26- and 52-week marks a case is measured against."""
     return _weeks(received, weeks, "receipt on")
+
+
+REVIEW_DECISION_WORKING_DAYS = 20  # quality standards: post decision reviews within 20 working days
+
+
+def review_decided_by(cal: WorkingCalendar, requested: date) -> Due:
+    """A post-decision review request is dealt with within 20 working days."""
+    return _working_days(cal, requested, REVIEW_DECISION_WORKING_DAYS, "the review request on")

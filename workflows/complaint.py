@@ -164,6 +164,9 @@ class ComplaintWorkflow:
         for request in case.requests:
             if request.status == "open":
                 actions.extend(self.requests.agenda(request))
+        if self.file.pending("T11-review-decision"):
+            actions.append(Action("T11-review-decision", day(due["T11-review-decision"]),
+                                  "T11: review decision due", self._review_decision_due))
         actions.extend(self.decisions.agenda(day))
         for deadline in case.deadlines:
             if deadline.status == "pending" and not deadline.target:  # flips Overdue the working day after
@@ -204,6 +207,12 @@ class ComplaintWorkflow:
             body="No first contact with the complainant is recorded four weeks after allocation.",
             task=self.file.new_task("T7", "investigator", "Make first contact with the complainant",
                                     self.file.deadline("T7").due),
+        )
+
+    async def _review_decision_due(self) -> None:
+        await self.effects.notify(
+            "T11-review-decision", ["coordinator"], subject=f"{self.case.reference}: review decision due",
+            body="A post-decision review request is 20 working days old: decide it today.",
         )
 
     async def _t8_progress_update(self, party: Party) -> None:
@@ -386,16 +395,24 @@ class ComplaintWorkflow:
     async def review_requested(self, event: ReviewRequested) -> CaseStatus:
         async with self._event(lambda: rules.check_review_requested(self.case, self.clock.today(), self._review_ends())) as today:
             self.case.review_requested_on = today
+            decide_by = None
+            if self._review_decision_deadline_applies():
+                decide_by = self._set_deadline("T11-review-decision", timetable.review_decided_by(self.calendar, today),
+                                               "Decide the review request (20 working days)")
             await self.effects.notify(
                 "T11-review", ["coordinator"], subject=f"{self.case.reference}: review requested",
                 body=f"A review of the final decision was requested{' by the ' + event.by if event.by else ''}.",
-                task=self.file.new_task("T11-review", "coordinator", "Consider the review request", None),
+                task=self.file.new_task("T11-review", "coordinator", "Consider the review request", decide_by),
             )
         return self.status()
 
     @review_requested.validator
     def _validate_review_requested(self, event: ReviewRequested) -> None:
         self._refuse_if_invalid(lambda: rules.check_review_requested(self.case, self.clock.today(), self._review_ends()))
+
+    def _review_decision_deadline_applies(self) -> bool:
+        """Added after complaints were running: their histories never set this deadline."""
+        return workflow.patched("review-decision-deadline")
 
     def _review_ends(self) -> date | None:
         return self.file.due_dates().get("T11-review")
@@ -434,6 +451,7 @@ class ComplaintWorkflow:
     @workflow.update
     async def closed(self, event: Closed) -> CaseStatus:
         async with self._event(lambda: rules.check_closed(self.case)) as today:
+            self.file.resolve("T11-review-decision", today)  # closing is the review's outcome
             self.file.close(today, event.reason or "closed")
         return self.status()
 
