@@ -13,9 +13,9 @@ from datetime import timedelta
 
 import asyncpg
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 
 from ombudsflow.settings import Settings
+from ombudsflow.temporal import MissingKeys, data_converter, keyring
 
 log = logging.getLogger(__name__)
 
@@ -81,9 +81,11 @@ class Backends:
             return await Client.connect(
                 address,
                 namespace=self.settings.temporal_namespace,
-                data_converter=pydantic_data_converter,
+                data_converter=data_converter(keyring(self.settings)),
                 connect_timeout=CONNECT_TIMEOUT,
             )
+        except MissingKeys as exc:
+            raise ServiceUnavailable(str(exc)) from exc
         except RuntimeError as exc:  # the SDK reports a failed connect as RuntimeError
             log.warning("Temporal connect to %s failed: %s", address, exc)
             raise ServiceUnavailable(f"Temporal is unreachable at {address}") from exc

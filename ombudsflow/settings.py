@@ -16,6 +16,8 @@ class Settings(BaseSettings):
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
     task_queue: str = "complaints"
+    # AES-GCM keys for Temporal payloads, "id:base64,id2:base64"; the first encrypts.
+    payload_keys: str | None = None
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 2525
     mail_from: str = "casework@ombudsman.example"

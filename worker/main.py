@@ -6,7 +6,6 @@ import asyncio
 import logging
 
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
 from activities import ComplaintActivities
@@ -32,13 +31,12 @@ async def run_worker() -> None:
     from ombudsflow.directory import Directory
     from ombudsflow.mail import SmtpMailer
     from ombudsflow.settings import get_settings
+    from ombudsflow.temporal import connect
 
     settings = get_settings()
     if not settings.database_url:
         raise SystemExit("DATABASE_URL is not set (`ombudsflow dev` starts everything with a database)")
-    client = await Client.connect(
-        settings.temporal_address, namespace=settings.temporal_namespace, data_converter=pydantic_data_converter
-    )
+    client = await connect(settings)
     pool = await create_pool(settings.database_url)
     activities = ComplaintActivities(
         PgStore(pool),
@@ -52,6 +50,11 @@ async def run_worker() -> None:
 
 
 def main() -> int:
+    from ombudsflow.temporal import MissingKeys
+
     logging.basicConfig(level=logging.INFO)
-    asyncio.run(run_worker())
+    try:
+        asyncio.run(run_worker())
+    except MissingKeys as missing:
+        raise SystemExit(str(missing)) from None
     return 0

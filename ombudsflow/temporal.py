@@ -1,0 +1,42 @@
+"""How every client and worker talks to Temporal: dates via pydantic, payloads encrypted."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import DataConverter
+
+from ombudsflow.codec import EncryptionCodec, Keyring
+from ombudsflow.settings import Settings
+
+
+def data_converter(keyring: Keyring | None) -> DataConverter:
+    """The pydantic converter (dates round-trip), with the AES-GCM codec when keys are set.
+
+    Only the in-memory servers of tests and `ombudsflow simulate` run without keys.
+    """
+    if keyring is None:
+        return pydantic_data_converter
+    return dataclasses.replace(pydantic_data_converter, payload_codec=EncryptionCodec(keyring))
+
+
+class MissingKeys(RuntimeError):
+    """No PAYLOAD_KEYS: refuse to talk to Temporal rather than send personal data in clear."""
+
+
+def keyring(settings: Settings) -> Keyring:
+    if not settings.payload_keys:
+        raise MissingKeys(
+            "PAYLOAD_KEYS is not set: complainants' personal data must not reach Temporal in plain "
+            "text (`ombudsflow dev` makes a key under the data folder)"
+        )
+    return Keyring.parse(settings.payload_keys)
+
+
+async def connect(settings: Settings) -> Client:
+    return await Client.connect(
+        settings.temporal_address, namespace=settings.temporal_namespace,
+        data_converter=data_converter(keyring(settings)),
+    )
