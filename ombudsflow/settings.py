@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     temporal_ui_port: int = 8233
+    # Origins allowed to call the codec endpoint: the Temporal UI.
+    codec_cors_origins: list[str] = ["http://127.0.0.1:8233", "http://localhost:8233"]
 
 
 @lru_cache(maxsize=1)

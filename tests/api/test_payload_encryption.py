@@ -6,7 +6,8 @@ import base64
 import json
 
 import pytest
-from temporalio.api.common.v1 import Payload
+from google.protobuf import json_format
+from temporalio.api.common.v1 import Payload, Payloads
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
@@ -51,3 +52,23 @@ def test_keys_must_be_aes_256() -> None:
         Keyring.parse("short:" + base64.b64encode(b"x" * 16).decode())
     assert Keyring.parse(TEST_KEYRING.format()).keys == TEST_KEYRING.keys
     assert json.dumps(TEST_KEYRING.format())  # one line, fit for an environment variable
+
+
+async def test_the_codec_endpoint_decodes_for_the_temporal_ui(system: System) -> None:
+    original = Payload(metadata={"encoding": b"json/plain"}, data=b'{"name": "A. Resident"}')
+    [sealed] = await EncryptionCodec(TEST_KEYRING).encode([original])
+    body = json_format.MessageToJson(Payloads(payloads=[sealed]))
+    ui = {"origin": "http://127.0.0.1:8233"}
+    preflight = await system.http.options("/codec/decode", headers={
+        **ui, "access-control-request-method": "POST", "access-control-request-headers": "content-type,x-namespace"})
+    assert preflight.headers["access-control-allow-origin"] == "http://127.0.0.1:8233"
+    assert "x-namespace" in preflight.headers["access-control-allow-headers"]
+    decoded = await system.http.post("/codec/decode", content=body, headers={
+        **ui, "content-type": "application/json", "x-namespace": "default"})
+    assert decoded.status_code == 200
+    [plain] = json_format.Parse(decoded.text, Payloads()).payloads
+    assert plain == original
+    other = await system.http.options("/codec/decode", headers={"origin": "http://evil.example"})
+    assert "access-control-allow-origin" not in other.headers
+    garbage = await system.http.post("/codec/decode", content=b"not json")
+    assert garbage.status_code == 422
