@@ -39,14 +39,14 @@ async def _transform(request: Request, settings: SettingsDep, direction: str) ->
     try:
         payloads = json_format.Parse(await request.body(), Payloads(), ignore_unknown_fields=True)
     except json_format.ParseError as bad:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, f"not Temporal Payloads JSON: {bad}") from None
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"not Temporal Payloads JSON: {bad}") from None
     try:
         if direction == "decode":
             out = await codec.decode(payloads.payloads)
         else:
             out = await codec.encode(payloads.payloads)
     except UnknownKey as unknown:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(unknown)) from None
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(unknown)) from None
     body = json_format.MessageToJson(Payloads(payloads=out))
     return _cors(request, settings, Response(body, media_type="application/json"))
 
