@@ -20,10 +20,11 @@ from pathlib import Path
 
 import uvicorn
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 
+from ombudsflow.codec import Keyring
 from ombudsflow.mailsink import start_mail_sink
 from ombudsflow.settings import Settings, get_settings
+from ombudsflow.temporal import data_converter, keyring
 
 log = logging.getLogger("ombudsflow.dev")
 
@@ -98,6 +99,9 @@ async def start_all(settings: Settings, stack: contextlib.AsyncExitStack) -> lis
         ("127.0.0.1", settings.smtp_port, "SMTP sink (SMTP_PORT)"),
     ])
 
+    if not settings.payload_keys:  # a key of its own, kept with the data it protects
+        keys = Keyring.load_or_create(data_dir / "payload-keys")
+        settings = settings.model_copy(update={"payload_keys": keys.format()})
     temporal = await _start_temporal(settings, data_dir, temporal_host, temporal_port)
     stack.push_async_callback(_stop_process, temporal, "Temporal dev server")
     client = await _connect_temporal(settings, temporal, data_dir / "temporal.log")
@@ -147,6 +151,8 @@ async def _start_temporal(settings: Settings, data_dir: Path, host: str,
     args = [binary, "server", "start-dev", "--ip", host, "--port", str(port),
             "--db-filename", str(data_dir / "temporal.db"),
             "--ui-port", str(settings.temporal_ui_port), "--ui-disable-news-fetch",
+            # The UI shows operators decrypted payloads through the API's codec endpoint.
+            "--ui-codec-endpoint", f"http://{settings.api_host}:{settings.api_port}/codec",
             "--metrics-port", str(_free_port(host)), "--http-port", str(_free_port(host))]
     for name, kind in SEARCH_ATTRIBUTES.items():
         args += ["--search-attribute", f"{name}={kind}"]
@@ -174,7 +180,7 @@ async def _connect_temporal(settings: Settings, proc: asyncio.subprocess.Process
         try:
             return await Client.connect(settings.temporal_address,
                                         namespace=settings.temporal_namespace,
-                                        data_converter=pydantic_data_converter)
+                                        data_converter=data_converter(keyring(settings)))
         except Exception:  # not serving yet: the SDK raises RuntimeError
             if asyncio.get_running_loop().time() > deadline:
                 raise StartupError(f"the Temporal dev server did not answer within "
