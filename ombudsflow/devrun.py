@@ -81,6 +81,9 @@ async def run(settings: Settings) -> int:
         done, _ = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
         if stop.is_set():
             log.info("stopping")
+            for task in watched:  # the dev server ends during shutdown: expected, not news
+                if task.get_name() == "temporal-exit":
+                    task.cancel()
             return 0
         for task in done:  # a part ended by itself: report it, then stop the rest
             log.error("%s", task.exception() or f"{task.get_name()} ended unexpectedly")
@@ -137,7 +140,7 @@ async def start_all(settings: Settings, stack: contextlib.AsyncExitStack) -> lis
 
     print(_banner(settings, data_dir, mail_dir, dsn), flush=True)
     return [worker_task, api_task, asyncio.create_task(
-        _exited(temporal, "the Temporal dev server", data_dir / "temporal.log"))]
+        _exited(temporal, "the Temporal dev server", data_dir / "temporal.log"), name="temporal-exit")]
 
 
 async def _exited(proc: asyncio.subprocess.Process, what: str, log_path: Path) -> None:
