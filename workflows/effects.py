@@ -67,6 +67,7 @@ class Effects:
         self.file.case.version += 1
         status = self.file.snapshot(self.clock.today())
         status.timeline_offset, status.timeline = self.recorded_timeline, self.file.timeline[self.recorded_timeline:]
+        status.letters = []  # the read model has them from send_letter; history stays smaller
         search_attributes.upsert(status, self.clock)
         await _activity(ComplaintActivities.record_status, status, f"Record status v{status.version}")
         self.recorded_version, self.recorded_timeline = status.version, len(self.file.timeline)
