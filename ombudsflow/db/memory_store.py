@@ -13,6 +13,7 @@ from ombudsflow.db.store import (
     StoredLetter,
     StoredNotification,
     StoredTask,
+    TimelineLine,
     status_day,
 )
 
@@ -27,6 +28,7 @@ class MemoryStore:
         self.notifications: dict[int, StoredNotification] = {}
         self.tasks: dict[str, StoredTask] = {}
         self.complaints: dict[str, StoredComplaint] = {}
+        self.timelines: dict[str, dict[int, TimelineLine]] = {}  # reference -> seq -> line
         self._lock = asyncio.Lock()
 
     async def save_letter(self, letter: StoredLetter) -> tuple[StoredLetter, bool]:
@@ -86,6 +88,10 @@ class MemoryStore:
     async def record_status(self, status: CaseStatus) -> bool:
         s = status
         stored = self.complaints.get(s.reference)
+        lines = self.timelines.setdefault(s.reference, {})
+        for seq, entry in enumerate(s.timeline, start=s.timeline_offset):
+            # As in PgStore: whatever the version, the first line written at a position stays.
+            lines.setdefault(seq, TimelineLine(seq, copy.deepcopy(entry)))
         if stored is not None and stored.version > s.version:
             return False
         self.complaints[s.reference] = StoredComplaint(
@@ -95,7 +101,11 @@ class MemoryStore:
             forwarded_on=s.forwarded_on, urgent_target=s.urgent_target,
             allocated_on=s.allocated_on, investigator=s.investigator,
             first_contact_on=s.first_contact_on, closed_on=s.closed_on,
-            next_deadline=s.next_deadline, overdue=s.overdue,
+            closed_reason=s.closed_reason, draft_decision_on=s.draft_decision_on,
+            final_decision_on=s.final_decision_on, outcome=s.outcome,
+            review_requested_on=s.review_requested_on, public_report_on=s.public_report_on,
+            further_report_on=s.further_report_on, non_compliance_on=s.non_compliance_on,
+            dip_sample=s.dip_sample, next_deadline=s.next_deadline, overdue=s.overdue,
             deadlines=copy.deepcopy(sorted(s.deadlines, key=lambda d: (d.due, d.name))),
             requests=copy.deepcopy(sorted(s.requests, key=lambda r: (r.due, r.id))),
         )
@@ -114,3 +124,7 @@ class MemoryStore:
     async def get_complaint(self, reference: str) -> StoredComplaint | None:
         complaint = self.complaints.get(reference)
         return copy.deepcopy(complaint) if complaint else None
+
+    async def list_timeline(self, reference: str) -> list[TimelineLine]:
+        lines = self.timelines.get(reference, {})
+        return copy.deepcopy([lines[seq] for seq in sorted(lines)])

@@ -7,12 +7,20 @@ from datetime import date
 
 import asyncpg
 
-from domain.records import CaseStatus, CouncilRequest, Deadline, Extension, Task
+from domain.records import (
+    CaseStatus,
+    CouncilRequest,
+    Deadline,
+    Extension,
+    Task,
+    TimelineEntry,
+)
 from ombudsflow.db.store import (
     StoredComplaint,
     StoredLetter,
     StoredNotification,
     StoredTask,
+    TimelineLine,
     status_day,
 )
 
@@ -146,9 +154,12 @@ class PgStore:
                 """INSERT INTO complaints (reference, authority, scheme, subject,
                        complainant_name, complainant_email, urgent, stage, received,
                        forwarded_on, urgent_target, allocated_on, investigator,
-                       first_contact_on, closed_on, next_deadline, overdue, version)
+                       first_contact_on, closed_on, next_deadline, overdue, version,
+                       closed_reason, draft_decision_on, final_decision_on, outcome,
+                       review_requested_on, public_report_on, further_report_on,
+                       non_compliance_on, dip_sample)
                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                           $16, $17, $18)
+                           $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)
                    ON CONFLICT (reference) DO UPDATE SET
                        authority = EXCLUDED.authority, scheme = EXCLUDED.scheme,
                        subject = EXCLUDED.subject, complainant_name = EXCLUDED.complainant_name,
@@ -161,6 +172,15 @@ class PgStore:
                        first_contact_on = EXCLUDED.first_contact_on,
                        closed_on = EXCLUDED.closed_on, next_deadline = EXCLUDED.next_deadline,
                        overdue = EXCLUDED.overdue, version = EXCLUDED.version,
+                       closed_reason = EXCLUDED.closed_reason,
+                       draft_decision_on = EXCLUDED.draft_decision_on,
+                       final_decision_on = EXCLUDED.final_decision_on,
+                       outcome = EXCLUDED.outcome,
+                       review_requested_on = EXCLUDED.review_requested_on,
+                       public_report_on = EXCLUDED.public_report_on,
+                       further_report_on = EXCLUDED.further_report_on,
+                       non_compliance_on = EXCLUDED.non_compliance_on,
+                       dip_sample = EXCLUDED.dip_sample,
                        updated_at = now()
                    WHERE complaints.version <= EXCLUDED.version
                    RETURNING true""",
@@ -168,14 +188,31 @@ class PgStore:
                 s.complainant.email, s.urgent, s.stage, s.received, s.forwarded_on,
                 s.urgent_target, s.allocated_on, s.investigator, s.first_contact_on,
                 s.closed_on, s.next_deadline, s.overdue, s.version,
+                s.closed_reason, s.draft_decision_on, s.final_decision_on, s.outcome,
+                s.review_requested_on, s.public_report_on, s.further_report_on,
+                s.non_compliance_on, s.dip_sample,
+            )
+            # Before the version check: a late, older snapshot may still hold the only copy of
+            # some lines (the row exists then, so the foreign key holds). Each line goes to its
+            # own position once; lines already stored there are left as they are.
+            await conn.executemany(
+                """INSERT INTO timeline (reference, seq, date, kind, template, "to", name, due,
+                                         about, request, stage, event)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                   ON CONFLICT (reference, seq) DO NOTHING""",
+                [(s.reference, s.timeline_offset + i, e.date, e.kind, e.template, e.to, e.name,
+                  e.due, e.about, e.request, e.stage, e.event)
+                 for i, e in enumerate(s.timeline)],
             )
             if not written:
                 return False
             await conn.execute("DELETE FROM deadlines WHERE reference = $1", s.reference)
             await conn.executemany(
-                """INSERT INTO deadlines (reference, name, due, label, rule, status, met_on)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7)""",
-                [(s.reference, d.name, d.due, d.label, d.rule, d.status, d.met_on)
+                """INSERT INTO deadlines (reference, name, due, label, rule, status, met_on,
+                                         target, counts_from, period)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)""",
+                [(s.reference, d.name, d.due, d.label, d.rule, d.status, d.met_on, d.target,
+                  d.counts_from, d.period)
                  for d in s.deadlines],
             )
             await conn.executemany(
@@ -225,11 +262,20 @@ class PgStore:
             **fields,
             deadlines=[
                 Deadline(name=d["name"], due=d["due"], label=d["label"], rule=d["rule"],
-                         status=d["status"], met_on=d["met_on"])
+                         status=d["status"], met_on=d["met_on"], target=d["target"],
+                         counts_from=d["counts_from"], period=d["period"])
                 for d in deadlines
             ],
             requests=[council_request(r) for r in requests],
         )
+
+    async def list_timeline(self, reference: str) -> list[TimelineLine]:
+        # The primary key (reference, seq) gives the lines in order with no sort.
+        rows = await self.pool.fetch(
+            f"SELECT seq, {TIMELINE_COLUMNS} FROM timeline WHERE reference = $1 ORDER BY seq",
+            reference,
+        )
+        return [timeline_line(r) for r in rows]
 
 
 def extensions_json(extensions: list[Extension]) -> str:
@@ -260,6 +306,18 @@ def council_request(row: asyncpg.Record) -> CouncilRequest:
         reminders_sent=row["reminders_sent"], last_reminder_on=row["last_reminder_on"],
         chaser_1_on=row["chaser_1_on"], chaser_2_on=row["chaser_2_on"],
     )
+
+
+TIMELINE_COLUMNS = 'date, kind, template, "to", name, due, about, request, stage, event'
+
+
+def timeline_line(row: asyncpg.Record) -> TimelineLine:
+    """A `timeline` row (with `seq` and TIMELINE_COLUMNS) as the stored line."""
+    return TimelineLine(seq=row["seq"], entry=TimelineEntry(
+        date=row["date"], kind=row["kind"], template=row["template"], to=row["to"],
+        name=row["name"], due=row["due"], about=row["about"], request=row["request"],
+        stage=row["stage"], event=row["event"],
+    ))
 
 
 def _letter(row: asyncpg.Record) -> StoredLetter:

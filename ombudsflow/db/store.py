@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
-from domain.records import CaseStatus, CouncilRequest, Deadline, Task
+from domain.records import CaseStatus, CouncilRequest, Deadline, Task, TimelineEntry
 
 
 @dataclass
@@ -75,10 +75,27 @@ class StoredComplaint:
     investigator: str | None = None
     first_contact_on: date | None = None
     closed_on: date | None = None
+    closed_reason: str | None = None
+    draft_decision_on: date | None = None
+    final_decision_on: date | None = None
+    outcome: str | None = None
+    review_requested_on: date | None = None
+    public_report_on: date | None = None
+    further_report_on: date | None = None
+    non_compliance_on: date | None = None
+    dip_sample: bool = False
     next_deadline: date | None = None
     overdue: bool = False
     deadlines: list[Deadline] = field(default_factory=list)
     requests: list[CouncilRequest] = field(default_factory=list)  # by due date, then id
+
+
+@dataclass
+class TimelineLine:
+    """One stored line of a case's timeline at its position (`seq`, from 0)."""
+
+    seq: int
+    entry: TimelineEntry
 
 
 class Store(Protocol):
@@ -109,7 +126,15 @@ class Store(Protocol):
     async def list_tasks(self, reference: str) -> list[StoredTask]: ...
 
     async def record_status(self, status: CaseStatus) -> bool:
-        """Write the snapshot unless a newer one is stored; returns whether it was written."""
+        """Write the snapshot unless a newer one is stored; returns whether it was written.
+
+        Its timeline lines are stored at their positions whatever its version: an older
+        snapshot arriving late still brings lines no other snapshot carries.
+        """
+        ...
+
+    async def list_timeline(self, reference: str) -> list[TimelineLine]:
+        """The case's stored timeline, in order (a position not yet stored is simply absent)."""
         ...
 
     async def get_complaint(self, reference: str) -> StoredComplaint | None: ...

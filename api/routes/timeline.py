@@ -1,0 +1,70 @@
+"""`GET /complaints/{reference}/timeline`: one continuous timeline, past and future.
+
+Read from PostgreSQL, where every status snapshot adds its new lines at their positions, so
+the timeline runs on unbroken across the workflow's continue-as-new runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, status
+from pydantic import BaseModel, Field
+
+from api.deps import PoolDep
+from api.schemas import Problem, today_in_london
+from ombudsflow.db.timeline import Upcoming, case_timeline
+
+router = APIRouter(prefix="/complaints", tags=["complaints"])
+
+
+class TimelineLineView(BaseModel):
+    """One thing that happened, in the shape `ombudsflow simulate` prints, with its position."""
+
+    seq: int = Field(description="position in the case's whole timeline, from 0")
+    date: dt.date
+    kind: str = Field(description="letter | deadline | notification | stage | task | event")
+    template: str | None = None
+    to: str | None = None
+    name: str | None = None
+    due: dt.date | None = None
+    about: str | None = None
+    request: str | None = None
+    stage: str | None = None
+    event: str | None = None
+
+
+class TimelineView(BaseModel):
+    reference: str
+    stage: str
+    today: dt.date = Field(description="the date overdue was judged on")
+    past: list[TimelineLineView] = Field(description="everything that happened, in order")
+    missing_lines: int = Field(description=(
+        "positions before the last line not recorded yet (a status snapshot on its way)"
+    ))
+    future: list[Upcoming] = Field(description=(
+        "pending deadlines and open requests' due dates, soonest first"
+    ))
+
+
+@router.get(
+    "/{reference}/timeline",
+    responses={404: {"model": Problem, "description": "No complaint with this reference"}},
+)
+async def timeline(
+    reference: str,
+    pool: PoolDep,
+    today: Annotated[dt.date | None, Query(
+        description="judge overdue as of this date (default: today in London)"
+    )] = None,
+) -> TimelineView:
+    """What happened to the complaint, and what it still waits for."""
+    found = await case_timeline(pool, reference, today or today_in_london())
+    if found is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no complaint with reference {reference!r}")
+    return TimelineView(
+        reference=found.reference, stage=found.stage, today=found.today,
+        missing_lines=found.missing_lines, future=found.future,
+        past=[TimelineLineView(seq=line.seq, **vars(line.entry)) for line in found.past],
+    )
