@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
 import sys
 from dataclasses import dataclass
@@ -164,6 +165,11 @@ def main(path: str) -> int:
     except ScenarioError as bad:
         print(f"{path}: {bad}", file=sys.stderr)
         return 2
-    for line in asyncio.run(run_scenario(scenario)).lines:
-        print(json.dumps(line))
+    lines = asyncio.run(run_scenario(scenario)).lines
+    try:
+        for line in lines:
+            print(json.dumps(line))
+        sys.stdout.flush()
+    except BrokenPipeError:  # `ombudsflow simulate ... | head`: the reader has enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
