@@ -95,7 +95,8 @@ class DecidedOrAllocated(Share):
 
     # Not in the denominator: still inside their 20 working days on `today`, undecided...
     undecided: int = 0
-    # ...or closed otherwise before T1 was met or missed (its deadline cancelled).
+    # ...or closed otherwise before T1 was met or missed (its deadline cancelled: withdrawn
+    # in assessment, say), or with no T1 on record at all.
     closed_otherwise: int = 0
 
 
