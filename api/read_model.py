@@ -17,6 +17,7 @@ from api.schemas import (
     ComplaintView,
     DeadlineView,
     LetterCounts,
+    LetterDocument,
     LetterSummary,
     TaskView,
     UnallocatedComplaint,
@@ -45,6 +46,7 @@ SELECT id, template, recipient, letter_date, subject, mailed_at IS NOT NULL AS m
 FROM letters WHERE reference = $1 ORDER BY letter_date, id
 """
 LETTER_HTML = "SELECT html FROM letters WHERE id = $1"
+LETTER_DOCUMENT = "SELECT reference, template, html FROM letters WHERE id = $1"
 EXISTS = "SELECT EXISTS (SELECT 1 FROM complaints WHERE reference = $1)"
 UNALLOCATED = """
 SELECT reference, authority, scheme, subject, urgent, urgent_target, forwarded_on
@@ -87,6 +89,12 @@ async def letters(pool: asyncpg.Pool, reference: str) -> list[LetterSummary]:
 async def letter_html(pool: asyncpg.Pool, letter_id: int) -> str | None:
     html: str | None = await pool.fetchval(LETTER_HTML, letter_id)
     return html
+
+
+async def letter_document(pool: asyncpg.Pool, letter_id: int) -> LetterDocument | None:
+    """The stored letter with what names its PDF file."""
+    row = await pool.fetchrow(LETTER_DOCUMENT, letter_id)
+    return LetterDocument(**dict(row)) if row is not None else None
 
 
 async def unallocated(pool: asyncpg.Pool, today: date) -> list[UnallocatedComplaint]:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, computed_field
 
 from domain.records import Complainant, ComplaintInput
 
@@ -157,6 +157,19 @@ class LetterSummary(BaseModel):
     letter_date: date
     subject: str
     mailed: bool
+
+    @computed_field(description="the letter as an A4 PDF, made from the same stored HTML")  # type: ignore[prop-decorator]
+    @property
+    def pdf_url(self) -> str:
+        return f"/letters/{self.id}.pdf"
+
+
+class LetterDocument(BaseModel):
+    """A stored letter's HTML, for printing."""
+
+    reference: str
+    template: str
+    html: str
 
 
 class UnallocatedComplaint(BaseModel):
