@@ -7,7 +7,7 @@ the same reminders and chasers as evidence requests.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 from temporalio import workflow
 
@@ -107,7 +107,10 @@ class Decisions:
         actions: list[Action] = []
         for d in self.case.deadlines:
             if d.target and d.status == "pending":
-                actions.append(Action(f"{d.name}@{d.due}", day(d.due), f"{d.name}: {d.label}",
+                on = day(d.due)
+                if d.name.startswith("T14") and workflow.patched("kpi-marks-judged-the-day-after"):
+                    on = day(d.due + timedelta(days=1))  # closed on the mark day is within it
+                actions.append(Action(f"{d.name}@{d.due}", on, f"{d.name}: {d.label}",
                                       lambda d=d: self._mark_reached(d.name)))
         t13 = next((r for r in self.case.requests if r.id == "T13-response" and r.status == "open"), None)
         if t13 is not None and self.case.non_compliance_on is None:

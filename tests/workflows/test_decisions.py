@@ -139,13 +139,14 @@ async def test_52_weeks_open_flags_a_dip_sample(
         {"on": "2026-02-04", "type": "first_contact_made"},
     ], until="2027-01-08", received="2026-01-05"))
     # Received Mon 5 Jan 2026: 13 weeks = Mon 6 April (Easter Monday), 26 weeks = 6 July,
-    # 52 weeks = Mon 4 Jan 2027, when the case is flagged.
+    # 52 weeks = Mon 4 Jan 2027. A mark is judged the day after it (closing on the mark day
+    # is within it): the case is flagged on Tue 5 Jan 2027.
     assert (due(sim)["T14-13w"], due(sim)["T14-26w"], due(sim)["T14-52w"]) == (
         date(2026, 4, 6), date(2026, 7, 6), date(2027, 1, 4))
     assert sim.status.dip_sample is True
-    assert [l["date"] for l in sim.lines if l["kind"] == "notification" and l["about"] == "T14"] == ["2027-01-04"]
+    assert [l["date"] for l in sim.lines if l["kind"] == "notification" and l["about"] == "T14"] == ["2027-01-05"]
     marks = {d.name: (d.status, d.met_on) for d in sim.status.deadlines if d.name.startswith("T14")}
-    assert marks["T14-13w"] == ("missed", date(2026, 4, 7))  # taken the day after Easter Monday
+    assert marks["T14-13w"] == ("missed", date(2026, 4, 7))  # judged the day after Easter Monday
     assert sim.status.overdue is False  # KPI marks are targets, not duties
 
 
@@ -163,3 +164,14 @@ async def test_closing_mid_investigation_ends_requests_and_tasks(
     assert all(t.status != "open" for t in sim.status.tasks)
     assert not [l for l in sim.lines if l["date"] > "2026-11-04" and l["kind"] in ("letter", "notification")]
     assert "closed" in next(l["reason"] for l in sim.lines if l["kind"] == "refused")
+
+
+async def test_closing_on_the_13_week_mark_is_within_it(
+    time_skipping: WorkflowEnvironment, real_activities: ComplaintActivities
+) -> None:
+    # Received Tue 1 Sep 2026 + 13 weeks = Tue 1 Dec 2026; closed that day at noon.
+    sim = await simulate(time_skipping, real_activities, scenario([
+        *ALLOCATED_OCT_2026, {"on": "2026-12-01", "type": "closed", "reason": "resolved"},
+    ], until="2026-12-31"))
+    marks = {d.name: (d.status, d.met_on) for d in sim.status.deadlines if d.name.startswith("T14")}
+    assert marks["T14-13w"] == ("met", date(2026, 12, 1))
