@@ -13,6 +13,8 @@ from temporalio.client import Client
 
 from api import errors
 from api.backends import Backends
+from api.pages import install as install_pages
+from api.routes import tasks
 from api.routes import api_router, kpis, overdue, requests as council_requests, timeline
 from ombudsflow.settings import Settings, get_settings
 
@@ -45,6 +47,8 @@ def create_app(
     app.include_router(api_router)
     app.include_router(council_requests.router)
     app.include_router(overdue.router)
+    app.include_router(tasks.router)
+    install_pages(app)
     app.include_router(kpis.router)
     app.include_router(timeline.router)
     return app

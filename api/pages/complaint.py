@@ -1,0 +1,77 @@
+"""One complaint's page: where it stands, its deadlines explained, its letters and timeline."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from api import read_model
+from api.deps import PoolDep
+from api.pages.coordinator import button_text
+from api.pages.templating import render
+from api.routes.tasks import find_tasks
+from api.schemas import today_in_london
+from domain.calendar import england_and_wales
+from domain.explain import Explanation, explain_deadline
+from domain.records import TimelineEntry
+from ombudsflow.db import PgStore
+from ombudsflow.db.timeline import case_timeline
+
+router = APIRouter(include_in_schema=False)
+
+PARAM = re.compile(r"\{[^}]+\}")
+
+
+def pdf_link(request: Request) -> Callable[[int], str] | None:
+    """A letter's PDF address, if the API has a PDF route for letters (`/letters/{id}...pdf`).
+
+    Looked up in the OpenAPI paths (built once, then cached by FastAPI), so the page links
+    to PDFs exactly when the API serves them.
+    """
+    for path in request.app.openapi().get("paths", {}):
+        if path.startswith("/letters/{") and "pdf" in path:
+            return lambda letter_id, path=path: PARAM.sub(str(letter_id), path, count=1)
+    return None
+
+
+def happened(entry: TimelineEntry) -> str:
+    """A timeline line in words."""
+    words = {
+        "letter": f"Letter “{(entry.template or '').replace('_', ' ')}” sent to the {entry.to}",
+        "deadline": f"Deadline {entry.name} set",
+        "notification": f"{(entry.to or 'staff').replace('_', ' ').capitalize()} notified"
+                        + (f" ({entry.about})" if entry.about else ""),
+        "stage": f"Stage: {(entry.stage or '').replace('_', ' ')}",
+        "task": f"Task {entry.name} opened for the {(entry.to or '').replace('_', ' ')}",
+        "event": f"Recorded: {(entry.event or '').replace('_', ' ')}"
+                 + (f" ({entry.request})" if entry.request else ""),
+    }
+    return words.get(entry.kind, entry.kind)
+
+
+@router.get("/complaints/{reference}/page", response_class=HTMLResponse)
+async def complaint_page(reference: str, request: Request, pool: PoolDep) -> HTMLResponse:
+    """The complaint: stage, deadlines with how each was worked out, letters, timeline."""
+    today = today_in_london()
+    view = await read_model.complaint_view(pool, reference)
+    if view is None:
+        return render(request, "not_found.html", status_code=404, what="complaint",
+                      message=f"There is no complaint with reference {reference}.")
+    stored = await PgStore(pool).get_complaint(reference)
+    calendar = england_and_wales()
+    requests = {r.id: r for r in (stored.requests if stored else [])}
+    explained: dict[str, Explanation] = {
+        d.name: explain_deadline(d, calendar, requests.get(d.name))
+        for d in (stored.deadlines if stored else [])
+    }
+    timeline = await case_timeline(pool, reference, today)
+    return render(
+        request, "complaint.html", complaint=view, today=today, explained=explained,
+        letters=await read_model.letters(pool, reference), pdf_link=pdf_link(request),
+        timeline=timeline, happened=happened, button_text=button_text,
+        open_tasks=await find_tasks(pool, reference=reference, status="open"),
+        back=f"/complaints/{reference}/page",
+    )

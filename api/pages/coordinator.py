@@ -1,0 +1,66 @@
+"""The coordinator's page: the unallocated list, and open tasks each with a button that ends it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from api import read_model
+from api.deps import PoolDep
+from api.pages.templating import render
+from api.routes.tasks import TaskRow, find_tasks
+from api.schemas import today_in_london
+
+router = APIRouter(include_in_schema=False)
+
+# The Ombudsman's own roles; a council's link officer works from the council's page.
+ROLES = {
+    "coordinator": "Coordinator",
+    "assessment_manager": "Assessment manager",
+    "investigator": "Investigator",
+}
+BUTTONS = {"T7": "Record first contact", "T11-review": "Close the case"}
+
+
+def button_text(task: TaskRow) -> str:
+    """What the task's button says it will do; empty when no button can complete it."""
+    if "investigator" in task.needs:
+        return "Allocate"
+    if "decision" in task.needs:
+        return "Record the decision"
+    return BUTTONS.get(task.name, "Record the council's answer" if task.completes_with else "")
+
+
+def days_overdue(task: TaskRow, today: date) -> int:
+    return (today - task.due).days if task.due and task.due < today else 0
+
+
+@router.get("/coordinator", response_class=HTMLResponse)
+async def coordinator(
+    request: Request,
+    pool: PoolDep,
+    council: Annotated[str | None, Query(max_length=200)] = None,
+    role: Annotated[str | None, Query(max_length=40)] = None,
+) -> HTMLResponse:
+    """Unallocated complaints (urgent first, then oldest) and the open tasks."""
+    today = today_in_london()
+    council = (council or "").strip() or None
+    role = role if role in ROLES else None
+    unallocated = [
+        c for c in await read_model.unallocated(pool, today)
+        if council is None or c.authority == council
+    ]
+    tasks = await find_tasks(
+        pool, status="open", council=council, roles=[role] if role else list(ROLES), limit=500
+    )
+    query = urlencode({k: v for k, v in (("council", council), ("role", role)) if v})
+    return render(
+        request, "coordinator.html", nav="coordinator", today=today, council=council,
+        role=role, roles=ROLES, unallocated=unallocated, tasks=tasks,
+        button_text=button_text, days_overdue=days_overdue,
+        back="/coordinator" + (f"?{query}" if query else ""),
+    )

@@ -1,0 +1,108 @@
+"""The pages' Jinja environment, their date wording, and the one-shot flash message.
+
+The flash message travels in a short-lived cookie from a form's redirect to the page it lands
+on, so the pages need no session store and no JavaScript. It only ever says what happened to
+the browser that sent the form, so it needs no signature.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import quote, urlsplit
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from domain.records import SCHEME_NAMES
+
+HERE = Path(__file__).parent
+FLASH_COOKIE = "ombudsflow_flash"
+
+templates = Jinja2Templates(directory=HERE / "templates")  # autoescape on for .html
+
+
+def long_date(d: date | None) -> str:
+    """`Monday 4 January 2027`: how GOV.UK writes dates in text."""
+    return d.strftime("%A %-d %B %Y") if d else ""
+
+
+def short_date(d: date | None) -> str:
+    """`Mon 4 Jan 2027`, for tables."""
+    return d.strftime("%a %-d %b %Y") if d else ""
+
+
+def words(value: str | None) -> str:
+    """`awaiting_allocation` -> `awaiting allocation`."""
+    return (value or "").replace("_", " ")
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+templates.env.filters.update(
+    long_date=long_date, short_date=short_date, words=words,
+    url_part=lambda s: quote(s, safe=""),  # one path segment: a council's name
+    url_path=lambda s: quote(s, safe="/"),  # a task id, "<reference>/<name>"
+)
+templates.env.globals.update(plural=plural, scheme_names=SCHEME_NAMES)
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """A page, with the flash message the last form left (then forgotten)."""
+    flash = read_flash(request)
+    response = templates.TemplateResponse(
+        request, name, {"flash": flash, **context}, status_code=status_code
+    )
+    if flash is not None:
+        response.delete_cookie(FLASH_COOKIE, path="/")
+    return response
+
+
+def read_flash(request: Request) -> dict[str, str] | None:
+    raw = request.cookies.get(FLASH_COOKIE)
+    if not raw:
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(raw.encode()))
+        return {"kind": str(data["kind"]), "message": str(data["message"])}
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def redirect_with_flash(
+    back: str, kind: Literal["success", "error"], message: str
+) -> RedirectResponse:
+    """303 See Other to `back`, with a message for the page there."""
+    response = RedirectResponse(back, status_code=303)
+    value = base64.urlsafe_b64encode(json.dumps({"kind": kind, "message": message}).encode())
+    response.set_cookie(
+        FLASH_COOKIE, value.decode(), max_age=120, path="/", httponly=True, samesite="lax"
+    )
+    return response
+
+
+def local_path(target: str | None, default: str) -> str:
+    """`target` if it is a path on this site, else `default`: a form cannot redirect away."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def same_origin(request: Request) -> bool:
+    """A form post from one of our pages (or a client that sends no Origin, like curl).
+
+    Browsers send `Origin` with every POST; one naming another site is a cross-site request.
+    """
+    origin = request.headers.get("origin")
+    if origin is None or origin == "null":
+        return origin is None
+    return urlsplit(origin).netloc == request.headers.get("host", "")

@@ -1,0 +1,82 @@
+"""The pages served by a real uvicorn on a free port, and Debian's chromium to drive them.
+
+The browser is the system's (`apt-get install chromium`), driven by Playwright's Python API;
+no browser is ever downloaded. Screenshots go to test-artifacts/pages/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+import uvicorn
+from playwright.async_api import Browser, Page, async_playwright
+
+from tests.fixtures.system import System
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
+]
+ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "pages"
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def site(system: System) -> AsyncIterator[str]:
+    """The API app (pages included) over the system's pool and client; its base URL."""
+    from api.main import create_app
+
+    app = create_app(system.settings, pool=system.pool, client=system.client)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))  # a free port, held from here on: no race with other runs
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    serving = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        async with asyncio.timeout(10):
+            while not server.started:
+                if serving.done():
+                    serving.result()  # raises why it stopped
+                await asyncio.sleep(0.02)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await serving
+        sock.close()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (bin/test does it as root)")
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            await chromium.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def page(browser: Browser) -> AsyncIterator[Page]:
+    """A fresh browser context per test, at a laptop's size."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    tab = await context.new_page()
+    try:
+        yield tab
+    finally:
+        await context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Where screenshots go: emptied once per session so old ones never mislead."""
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    ARTIFACTS.mkdir(parents=True)
+    return ARTIFACTS

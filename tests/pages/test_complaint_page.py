@@ -1,0 +1,78 @@
+"""A complaint's page in a real browser: stage, deadlines with their explanations, letters
+that open, and the timeline."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from playwright.async_api import Page, expect
+
+from domain.calendar import england_and_wales
+from domain.explain import explain_deadline
+from ombudsflow.db import PgStore
+from tests.api.helpers import london_today, receive, send
+from tests.fixtures.system import System, new_reference
+from tests.pages.a11y import audit
+from tests.pages.seed import new_council
+
+
+async def test_the_complaint_page_explains_each_deadline_and_lists_letters_and_timeline(
+    system: System, site: str, page: Page, artifacts: Path
+) -> None:
+    council, reference = new_council("Case"), new_reference("CP")
+    received = london_today() - timedelta(days=10)
+    await receive(system.http, reference, authority=council, received=received.isoformat())
+    for event, fields in (("forwarded_to_investigation", {}),
+                          ("allocated", {"investigator": "inv-page"})):
+        assert (await send(system.http, reference, event, **fields)).status_code == 200
+
+    await page.goto(f"{site}/complaints/{reference}/page")
+    await expect(page.get_by_role("heading", level=1)).to_have_text(f"Complaint {reference}")
+    await expect(page.locator(".lead")).to_contain_text("Investigation")
+    await expect(page.locator(".summary")).to_contain_text("inv-page")
+
+    # Every deadline the read model holds, each with the domain's explanation of its date.
+    stored = await PgStore(system.pool).get_complaint(reference)
+    assert stored is not None and stored.deadlines
+    rows = page.locator('[aria-labelledby="deadlines"] tbody tr')
+    await expect(rows).to_have_count(len(stored.deadlines))
+    calendar = england_and_wales()
+    for deadline in stored.deadlines:
+        row = rows.filter(has_text=deadline.label)
+        explanation = explain_deadline(deadline, calendar).text
+        await expect(row.locator("td.explained")).to_have_text(explanation)
+    t1 = rows.filter(has_text=next(d.label for d in stored.deadlines if d.name == "T1"))
+    await expect(t1).to_contain_text("20 working days from")
+    await expect(t1).to_contain_text("Met")
+
+    # The letters sent so far, each opening as the stored HTML.
+    letters = (await system.http.get(f"/complaints/{reference}/letters")).json()
+    assert {"acknowledgement", "allocation", "council_allocation"} <= {l["template"] for l in letters}
+    letter_rows = page.locator('[aria-labelledby="letters"] tbody tr')
+    await expect(letter_rows).to_have_count(len(letters))
+    timeline = page.locator("ol.timeline")
+    await expect(timeline).to_contain_text("Stage: investigation")
+    await expect(timeline).to_contain_text("Letter “allocation” sent to the complainant")
+    await expect(page.locator("ul.timeline")).to_contain_text("Investigator's first contact")
+    # A PDF link beside each letter exactly when the API serves letters as PDF.
+    paths = (await system.http.get("/openapi.json")).json()["paths"]
+    serves_pdf = any(p.startswith("/letters/{") and "pdf" in p for p in paths)
+    pdf_links = letter_rows.get_by_role("link", name="PDF")
+    await expect(pdf_links).to_have_count(len(letters) if serves_pdf else 0)
+    if serves_pdf:
+        pdf = await page.request.get(site + (await pdf_links.nth(0).get_attribute("href") or ""))
+        assert (pdf.status, pdf.headers["content-type"]) == (200, "application/pdf")
+    assert await audit(page) == []
+    await page.screenshot(path=artifacts / "complaint.png", full_page=True)
+
+    first = letter_rows.nth(0).get_by_role("link", name="HTML")
+    await first.click()
+    await expect(page.locator("body")).to_contain_text(reference)
+    await page.screenshot(path=artifacts / "complaint-letter.png", full_page=True)
+
+
+async def test_an_unknown_complaint_is_a_page_not_found(site: str, page: Page) -> None:
+    response = await page.goto(f"{site}/complaints/{new_reference('NONE')}/page")
+    assert response is not None and response.status == 404
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")

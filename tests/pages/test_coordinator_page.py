@@ -1,0 +1,190 @@
+"""The coordinator's page in a real browser: the unallocated list, and task buttons that send
+the workflow its event, by mouse, by keyboard and without JavaScript."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlsplit
+
+from playwright.async_api import Browser, Page, expect
+
+from tests.api.helpers import london_today, receive, send
+from tests.fixtures.system import System, new_reference
+from tests.pages.a11y import audit
+from tests.pages.seed import new_council, open_task
+
+YELLOW = "rgb(255, 221, 0)"  # the focus colour
+
+
+def task_row(page: Page, reference: str, name: str):  # type: ignore[no-untyped-def]
+    return page.locator('[aria-labelledby="tasks"] tbody tr').filter(
+        has=page.get_by_role("link", name=reference, exact=True)
+    ).filter(has_text=name)
+
+
+async def test_the_unallocated_list_puts_urgent_first_then_the_longest_waiting(
+    system: System, site: str, page: Page, artifacts: Path
+) -> None:
+    council, today = new_council("Queue"), london_today()
+    plain, urgent = new_reference("UQ"), new_reference("UQU")
+    for reference in (plain, urgent):
+        await receive(system.http, reference, authority=council)
+    assert (await send(system.http, plain, "forwarded_to_investigation")).status_code == 200
+    target = (today + timedelta(days=14)).isoformat()
+    forwarded = await send(system.http, urgent, "forwarded_to_investigation", target=target)
+    assert forwarded.status_code == 200, forwarded.text
+
+    await page.goto(f"{site}/coordinator?council={quote(council)}")
+    rows = page.locator('[aria-labelledby="unallocated"] tbody tr')
+    await expect(rows).to_have_count(2)
+    await expect(rows.nth(0)).to_contain_text(urgent)  # forwarded later, but urgent
+    await expect(rows.nth(0)).to_contain_text("Urgent")
+    await expect(rows.nth(1)).to_contain_text(plain)
+    await expect(rows.nth(1)).to_contain_text("0 (0 working days)")  # forwarded today
+    assert await audit(page) == []
+    await page.screenshot(path=artifacts / "coordinator.png", full_page=True)
+
+
+async def test_a_coordinator_allocates_with_the_button_and_the_workflow_moves_on(
+    system: System, site: str, page: Page, artifacts: Path
+) -> None:
+    council, reference = new_council("Alloc"), new_reference("CA")
+    await receive(system.http, reference, authority=council)
+    assert (await send(system.http, reference, "forwarded_to_investigation")).status_code == 200
+    await open_task(system.http, reference, "T3")
+
+    await page.goto(f"{site}/coordinator?council={quote(council)}")
+    row = task_row(page, reference, "T3")
+    await row.get_by_label(f"Investigator for {reference}").fill("inv-pages")
+    await row.get_by_role("button", name="Allocate").click()
+
+    await expect(page.locator(".notice-success")).to_contain_text(f"T3 on {reference} is done")
+    await expect(page.locator(".notice-success")).to_contain_text("investigation stage")
+    await expect(task_row(page, reference, "T3")).to_have_count(0)
+    await expect(page.get_by_text("No complaint is waiting for allocation")).to_be_visible()
+    back = urlsplit(page.url)  # back where it was, filter and all
+    assert (back.path, parse_qs(back.query)) == ("/coordinator", {"council": [council]})
+    await page.screenshot(path=artifacts / "coordinator-allocated.png", full_page=True)
+    view = (await system.http.get(f"/complaints/{reference}")).json()
+    assert (view["stage"], view["investigator"]) == ("investigation", "inv-pages")
+
+    # Reloading shows the page without the message: nothing is sent twice.
+    await page.reload()
+    await expect(page.locator(".notice")).to_have_count(0)
+
+
+async def test_a_decision_at_the_20_day_target_forwards_the_case_and_opens_allocation(
+    system: System, site: str, page: Page, artifacts: Path
+) -> None:
+    council, reference = new_council("Decide"), new_reference("CD")
+    received = (london_today() - timedelta(days=40)).isoformat()  # its T1 task is due already
+    await receive(system.http, reference, authority=council, received=received)
+    await open_task(system.http, reference, "T1")
+
+    await page.goto(f"{site}/coordinator?council={quote(council)}")
+    row = task_row(page, reference, "T1")
+    await expect(row).to_contain_text("days late")
+    button = row.get_by_role("button", name="Record the decision")
+    # Without a decision the browser keeps the form (the select is required)...
+    await button.click()
+    await expect(page.locator(".notice")).to_have_count(0)
+    # ...and with one the case moves on to awaiting allocation, with a T3 task.
+    await row.get_by_label(f"Decision on {reference}").select_option(label="Forward to investigation")
+    await button.click()
+    await expect(page.locator(".notice-success")).to_contain_text("forwarded to investigation")
+    await expect(page.locator(".notice-success")).to_contain_text("T1 stays open until")
+    await expect(page.locator('[aria-labelledby="unallocated"] tbody tr')).to_contain_text(reference)
+    # T1 ("decide or allocate") now waits for the allocation, like the new T3 task.
+    await expect(task_row(page, reference, "T3")).to_have_count(1)
+    await expect(row.get_by_role("button", name="Allocate")).to_be_visible()
+    await page.screenshot(path=artifacts / "coordinator-decided.png", full_page=True)
+    await task_row(page, reference, "T3").get_by_label(f"Investigator for {reference}").fill("inv-9")
+    await task_row(page, reference, "T3").get_by_role("button", name="Allocate").click()
+    await expect(page.locator(".notice-success")).to_contain_text("investigation stage")
+    await expect(task_row(page, reference, "T1")).to_have_count(0)  # allocation ends both
+    await expect(task_row(page, reference, "T3")).to_have_count(0)
+
+
+async def test_a_refusal_comes_back_as_a_message_and_changes_nothing(
+    system: System, site: str, page: Page, artifacts: Path
+) -> None:
+    council, reference = new_council("Twice"), new_reference("CT")
+    await receive(system.http, reference, authority=council)
+    assert (await send(system.http, reference, "forwarded_to_investigation")).status_code == 200
+    await open_task(system.http, reference, "T3")
+    await page.goto(f"{site}/coordinator?council={quote(council)}")
+    # Someone else allocates it through the API while this page is open...
+    assert (await send(system.http, reference, "allocated", investigator="inv-api")).status_code == 200
+    # ...so the button on the stale page is refused, with the reason.
+    row = task_row(page, reference, "T3")
+    await row.get_by_label(f"Investigator for {reference}").fill("inv-late")
+    await row.get_by_role("button", name="Allocate").click()
+    notice = page.locator(".notice-error")
+    await expect(notice).to_have_attribute("role", "alert")
+    await expect(notice).to_contain_text(f"{reference}/T3 is already done")
+    await expect(page).to_have_title("Error: Coordinator – Ombudsflow")
+    assert await audit(page) == []
+    await page.screenshot(path=artifacts / "coordinator-refused.png", full_page=True)
+    view = (await system.http.get(f"/complaints/{reference}")).json()
+    assert view["investigator"] == "inv-api"
+
+
+async def test_the_task_button_is_reached_and_pressed_with_the_keyboard(
+    system: System, site: str, page: Page, artifacts: Path
+) -> None:
+    council, reference = new_council("Keys"), new_reference("CK")
+    await receive(system.http, reference, authority=council)
+    assert (await send(system.http, reference, "forwarded_to_investigation")).status_code == 200
+    await open_task(system.http, reference, "T3")
+    await page.goto(f"{site}/coordinator?council={quote(council)}")
+
+    # The first Tab shows the skip link; Enter moves to the main content.
+    await page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    await expect(skip).to_be_focused()
+    box = await skip.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["y"] >= 0  # on screen once focused
+    await page.keyboard.press("Enter")
+    await expect(page.locator("main")).to_be_focused()
+
+    # Tab on until the investigator field of this task, type, Tab to its button.
+    field = task_row(page, reference, "T3").get_by_label(f"Investigator for {reference}")
+    for _ in range(40):
+        await page.keyboard.press("Tab")
+        if await field.evaluate("el => el === document.activeElement"):
+            break
+    await expect(field).to_be_focused()
+    assert await field.evaluate("el => getComputedStyle(el).outlineColor") == YELLOW
+    await page.keyboard.type("inv-keys")
+    await page.keyboard.press("Tab")
+    button = task_row(page, reference, "T3").get_by_role("button", name="Allocate")
+    await expect(button).to_be_focused()
+    assert await button.evaluate("el => getComputedStyle(el).backgroundColor") == YELLOW
+    await page.screenshot(path=artifacts / "coordinator-keyboard-focus.png", full_page=True)
+    await page.keyboard.press("Enter")
+
+    await expect(page.locator(".notice-success")).to_contain_text(f"T3 on {reference} is done")
+    view = (await system.http.get(f"/complaints/{reference}")).json()
+    assert (view["stage"], view["investigator"]) == ("investigation", "inv-keys")
+
+
+async def test_the_button_works_without_javascript(
+    system: System, site: str, browser: Browser
+) -> None:
+    council, reference = new_council("NoScript"), new_reference("CN")
+    await receive(system.http, reference, authority=council)
+    assert (await send(system.http, reference, "forwarded_to_investigation")).status_code == 200
+    await open_task(system.http, reference, "T3")
+    context = await browser.new_context(java_script_enabled=False)
+    try:
+        page = await context.new_page()
+        await page.goto(f"{site}/coordinator?council={quote(council)}")
+        row = task_row(page, reference, "T3")
+        await row.get_by_label(f"Investigator for {reference}").fill("inv-plain")
+        await row.get_by_role("button", name="Allocate").click()
+        await expect(page.locator(".notice-success")).to_contain_text(f"T3 on {reference} is done")
+    finally:
+        await context.close()
+    view = (await system.http.get(f"/complaints/{reference}")).json()
+    assert view["investigator"] == "inv-plain"

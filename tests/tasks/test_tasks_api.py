@@ -1,0 +1,225 @@
+"""GET /tasks filters and POST /tasks/{id}/complete: each task ends with the event its
+workflow waits for; twice, unknown, incomplete or refused completions change nothing."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+import httpx
+
+from domain.records import Task
+from tests.api.helpers import london_today, receive, send
+from tests.fixtures.system import System, new_reference
+from tests.pages.seed import new_council, open_task, request, seed_case
+
+
+async def complete(http: httpx.AsyncClient, task_id: str, body: dict[str, Any] | None = None,
+                   ) -> httpx.Response:
+    return await http.post(f"/tasks/{task_id}/complete", json=body)
+
+
+async def tasks(http: httpx.AsyncClient, **params: str) -> list[dict[str, Any]]:
+    response = await http.get("/tasks", params=params)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["count"] == len(body["tasks"])
+    return body["tasks"]  # type: ignore[no-any-return]
+
+
+async def test_tasks_are_filtered_by_assignee_role_status_and_council(system: System) -> None:
+    today = london_today()
+    council, other = new_council("Filter"), new_council("Other")
+    ref, ref_other = new_reference("TF"), new_reference("TFO")
+
+    def task(reference: str, name: str, role: str, status: str = "open",
+             assignee: str | None = None, due_in: int | None = 5) -> Task:
+        due = today + timedelta(days=due_in) if due_in is not None else None
+        return Task(id=f"{reference}/{name}", name=name, role=role, title=f"Do {name}",
+                    due=due, assignee=assignee, status=status)  # type: ignore[arg-type]
+
+    seeded = [
+        task(ref, "T1", "assessment_manager", "done"),
+        task(ref, "T3", "coordinator", "cancelled"),
+        task(ref, "T7", "investigator", assignee="inv-filter-1", due_in=-2),
+        task(ref, "EV-1", "link_officer", due_in=None),
+    ]
+    seeded_other = [task(ref_other, "T7", "investigator", assignee="inv-filter-1", due_in=1)]
+    await seed_case(system, ref, council, today, tasks=seeded,
+                    requests=[request("EV-1", today + timedelta(days=9))])
+    await seed_case(system, ref_other, other, today, tasks=seeded_other)
+    everything = seeded + seeded_other
+
+    def ids(rows: list[dict[str, Any]]) -> list[str]:
+        return [r["id"] for r in rows]
+
+    assert set(ids(await tasks(system.http, council=council))) == {t.id for t in seeded}
+    for status in ("done", "cancelled"):
+        assert ids(await tasks(system.http, council=council, status=status)) == [
+            t.id for t in seeded if t.status == status]
+    # Open ones by due date, the undated last.
+    assert ids(await tasks(system.http, council=council, status="open")) == [
+        f"{ref}/T7", f"{ref}/EV-1"]
+    assert ids(await tasks(system.http, council=council, role="coordinator")) == [f"{ref}/T3"]
+    mine = await tasks(system.http, assignee="inv-filter-1")
+    assert set(ids(mine)) == {t.id for t in everything if t.assignee == "inv-filter-1"}
+    assert ids(mine) == [f"{ref}/T7", f"{ref_other}/T7"]  # most overdue first
+    row = next(r for r in await tasks(system.http, reference=ref) if r["name"] == "EV-1")
+    assert (row["authority"], row["request_kind"], row["completes_with"], row["needs"]) == (
+        council, "evidence", "request_answered", [])
+
+    bad = await system.http.get("/tasks", params={"status": "finished"})
+    assert bad.status_code == 422
+    assert "status" in bad.json()["detail"]
+
+
+async def test_allocating_completes_t3_once_and_a_second_time_is_refused(system: System) -> None:
+    reference = new_reference("TC")
+    await receive(system.http, reference)
+    assert (await send(system.http, reference, "forwarded_to_investigation")).status_code == 200
+    task = await open_task(system.http, reference, "T3")
+    assert (task["completes_with"], task["needs"]) == ("allocated", ["investigator"])
+
+    missing = await complete(system.http, task["id"])
+    assert missing.status_code == 422
+    assert "investigator" in missing.json()["detail"]
+    assert (await system.http.get(f"/complaints/{reference}")).json()["stage"] == "awaiting_allocation"
+
+    done = await complete(system.http, task["id"], {"investigator": "inv-tasks"})
+    assert done.status_code == 200, done.text
+    body = done.json()
+    assert body["event"] == "allocated"
+    assert (body["task"]["status"], body["task"]["closed_on"]) == ("done", london_today().isoformat())
+    assert body["task"]["stage"] == "investigation"
+    view = (await system.http.get(f"/complaints/{reference}")).json()
+    assert (view["stage"], view["investigator"]) == ("investigation", "inv-tasks")
+
+    again = await complete(system.http, task["id"], {"investigator": "inv-other"})
+    assert again.status_code == 409
+    assert again.json()["detail"] == (
+        f"task {task['id']} is already done on {london_today().isoformat()}: "
+        "there is nothing left to complete")
+    assert (await system.http.get(f"/complaints/{reference}")).json()["investigator"] == "inv-tasks"
+
+
+async def test_two_people_completing_one_task_at_once_get_one_success(system: System) -> None:
+    reference = new_reference("TR")
+    await receive(system.http, reference)
+    assert (await send(system.http, reference, "forwarded_to_investigation")).status_code == 200
+    task = await open_task(system.http, reference, "T3")
+    answers = await asyncio.gather(
+        complete(system.http, task["id"], {"investigator": "inv-a"}),
+        complete(system.http, task["id"], {"investigator": "inv-b"}),
+    )
+    assert sorted(a.status_code for a in answers) == [200, 409]
+    winner = "inv-a" if answers[0].status_code == 200 else "inv-b"
+    loser = next(a for a in answers if a.status_code == 409).json()["detail"]
+    # Refused by the read model (already done) or, if both read it open, by the workflow.
+    assert "already done" in loser or "allocated refused" in loser
+    assert (await system.http.get(f"/complaints/{reference}")).json()["investigator"] == winner
+
+
+async def test_t1_takes_a_decision_and_closing_at_assessment_ends_the_case(system: System) -> None:
+    reference = new_reference("T1C")
+    received = (london_today() - timedelta(days=40)).isoformat()  # T1's 20 working days are over
+    await receive(system.http, reference, received=received)
+    task = await open_task(system.http, reference, "T1")
+    assert task["needs"] == ["decision"]
+
+    undecided = await complete(system.http, task["id"], {})
+    assert undecided.status_code == 422
+    assert "closed_at_assessment or forwarded_to_investigation" in undecided.json()["detail"]
+    unknown_field = await complete(system.http, task["id"], {"decison": "closed_at_assessment"})
+    assert unknown_field.status_code == 422
+
+    closed = await complete(system.http, task["id"], {"decision": "closed_at_assessment",
+                                                      "reason": "no injustice"})
+    assert closed.status_code == 200, closed.text
+    assert (closed.json()["event"], closed.json()["task"]["status"]) == ("closed_at_assessment", "done")
+    assert (await system.http.get(f"/complaints/{reference}")).json()["stage"] == "closed"
+
+
+async def test_t1_after_forwarding_waits_for_the_allocation(system: System) -> None:
+    reference = new_reference("T1F")
+    received = (london_today() - timedelta(days=40)).isoformat()
+    await receive(system.http, reference, received=received)
+    task = await open_task(system.http, reference, "T1")
+
+    forwarded = await complete(system.http, task["id"], {"decision": "forwarded_to_investigation"})
+    assert forwarded.status_code == 200, forwarded.text
+    # "Decide or allocate": forwarding is neither, so T1 stays open and now takes the allocation.
+    after = forwarded.json()["task"]
+    assert (after["status"], after["stage"], after["needs"]) == (
+        "open", "awaiting_allocation", ["investigator"])
+    refused = await complete(system.http, task["id"], {"decision": "forwarded_to_investigation"})
+    assert refused.status_code == 422
+    assert "investigator" in refused.json()["detail"]
+
+    allocated = await complete(system.http, task["id"], {"investigator": "inv-t1"})
+    assert allocated.status_code == 200, allocated.text
+    assert allocated.json()["event"] == "allocated"
+    states = {t["name"]: t["status"] for t in await tasks(system.http, reference=reference)}
+    assert (states["T1"], states["T3"]) == ("done", "done")
+
+
+async def test_a_link_officers_task_records_the_councils_answer(system: System) -> None:
+    reference = new_reference("TL")
+    await receive(system.http, reference)
+    asked = await send(system.http, reference, "information_requested", request="INFO-T")
+    assert asked.status_code == 200, asked.text
+    task = await open_task(system.http, reference, "INFO-T")
+    assert (task["role"], task["completes_with"]) == ("link_officer", "request_answered")
+
+    done = await complete(system.http, task["id"])
+    assert done.status_code == 200, done.text
+    listed = await system.http.get("/requests", params={"council": task["authority"],
+                                                        "status": "open"})
+    assert not [r for r in listed.json()["requests"] if r["reference"] == reference]
+    again = await complete(system.http, task["id"])
+    assert again.status_code == 409
+    assert "already done" in again.json()["detail"]
+
+
+async def test_an_unknown_task_is_not_found(system: System) -> None:
+    reference = new_reference("TU")
+    for task_id in (f"{reference}/T3", "no-slash", f"{reference}/T3/extra"):
+        response = await complete(system.http, task_id, {"investigator": "inv-x"})
+        assert response.status_code == 404
+        assert response.json()["detail"] == f"no task with id {task_id!r}"
+
+
+async def test_a_refused_event_is_a_conflict_with_the_workflows_reason(system: System) -> None:
+    """The read model lags behind, or was written by hand: the workflow has the last word."""
+    reference = new_reference("TX")
+    await receive(system.http, reference)  # still in assessment
+    today = london_today()
+    stale = await seed_case(system, reference, "Example Borough Council", today, version=10_000,
+                            stage="awaiting_allocation", forwarded_on=today, tasks=[Task(
+                                id=f"{reference}/T3", name="T3", role="coordinator",
+                                title="Allocate to an investigator", due=today)])
+    assert stale.stage == "awaiting_allocation"
+
+    response = await complete(system.http, f"{reference}/T3", {"investigator": "inv-x"})
+    assert response.status_code == 409
+    assert "still in assessment" in response.json()["detail"]  # the workflow's own words
+
+
+async def test_the_review_task_closes_the_case_with_a_reason(system: System) -> None:
+    reference = new_reference("TV")
+    await receive(system.http, reference)
+    for event, fields in (("forwarded_to_investigation", {}), ("allocated", {"investigator": "i"}),
+                          ("draft_decision_issued", {}),
+                          ("final_decision_issued", {"outcome": "no fault"}),
+                          ("review_requested", {"by": "complainant"})):
+        sent = await send(system.http, reference, event, **fields)
+        assert sent.status_code == 200, (event, sent.text)
+    task = await open_task(system.http, reference, "T11-review")
+    assert (task["role"], task["completes_with"]) == ("coordinator", "closed")
+
+    done = await complete(system.http, task["id"], {"reason": "review: decision stands"})
+    assert done.status_code == 200, done.text
+    # Closing ends every open task; this one is cancelled along with the rest.
+    assert (done.json()["event"], done.json()["task"]["status"]) == ("closed", "cancelled")
+    view = (await system.http.get(f"/complaints/{reference}")).json()
+    assert view["stage"] == "closed"
