@@ -23,6 +23,9 @@ from api.schemas import (
     UnallocatedComplaint,
 )
 from domain.calendar import england_and_wales
+from domain.explain import explain_deadline
+from domain.records import Deadline
+from ombudsflow.db.pg_store import council_request
 
 COMPLAINT = """
 SELECT reference, authority, scheme, subject, complainant_name, complainant_email, urgent,
@@ -31,9 +34,10 @@ SELECT reference, authority, scheme, subject, complainant_name, complainant_emai
 FROM complaints WHERE reference = $1
 """
 DEADLINES = """
-SELECT name, due, label, rule, status, met_on FROM deadlines
+SELECT name, due, label, rule, status, met_on, target, counts_from, period FROM deadlines
 WHERE reference = $1 ORDER BY due, name
 """
+REQUESTS = "SELECT * FROM requests WHERE reference = $1"
 TASKS = """
 SELECT id, name, role, title, due, assignee, status, opened_on, closed_on FROM tasks
 WHERE reference = $1 ORDER BY opened_on, id
@@ -67,6 +71,7 @@ async def complaint_view(pool: asyncpg.Pool, reference: str) -> ComplaintView | 
         if row is None:
             return None
         deadlines = await conn.fetch(DEADLINES, reference)
+        requests = await conn.fetch(REQUESTS, reference)
         tasks = await conn.fetch(TASKS, reference)
         counts = await conn.fetchrow(LETTER_COUNTS, reference)
     fields: dict[str, Any] = dict(row)
@@ -76,10 +81,24 @@ async def complaint_view(pool: asyncpg.Pool, reference: str) -> ComplaintView | 
     return ComplaintView(
         **fields,
         complainant=complainant,
-        deadlines=[DeadlineView(**dict(d)) for d in deadlines],
+        deadlines=explained_deadlines(deadlines, requests),
         tasks=[TaskView(**dict(t)) for t in tasks],
         letters=LetterCounts(**dict(counts)),
     )
+
+
+def explained_deadlines(
+    deadlines: list[asyncpg.Record], requests: list[asyncpg.Record]
+) -> list[DeadlineView]:
+    """Deadline rows with how each date was worked out (a request's extensions included)."""
+    calendar = england_and_wales()
+    by_id = {r["id"]: council_request(r) for r in requests}
+    views = []
+    for row in deadlines:
+        deadline = Deadline(**dict(row))
+        explanation = explain_deadline(deadline, calendar, by_id.get(deadline.name))
+        views.append(DeadlineView(**dict(row), explanation=explanation))
+    return views
 
 
 async def letters(pool: asyncpg.Pool, reference: str) -> list[LetterSummary]:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, computed_field
 
+from domain.explain import Explanation
 from domain.records import Complainant, ComplaintInput
 
 LONDON = ZoneInfo("Europe/London")
@@ -105,6 +106,10 @@ class DeadlineView(BaseModel):
     rule: str
     status: str
     met_on: date | None
+    target: bool = Field(description="a KPI mark or a window, not a duty anyone is late with")
+    counts_from: date | None = Field(description="the date the period counts from; null when the date was given")
+    period: str | None = Field(description='e.g. "20 working days", "6 weeks", "3 months"')
+    explanation: Explanation = Field(description="how the due date was worked out, with `text` in plain English")
 
 
 class TaskView(BaseModel):
