@@ -196,9 +196,9 @@ def _count_of(rule: str, counts_from: date | None, period: str | None) -> _Count
     """The period and start of a counted date, from the stored fields or the rule text."""
     parsed = _COUNTED_RULE.match(rule)
     event = parsed["event"] if parsed else None
-    if counts_from is not None and period is not None:
+    if counts_from is not None and period is not None and _PERIOD.match(period):
         return _Count(period, counts_from, event)
-    if parsed is not None:
+    if parsed is not None:  # a period this module cannot count is explained as given
         return _Count(parsed["period"], date.fromisoformat(parsed["date"]), event)
     return None
 

@@ -266,3 +266,11 @@ def test_singular_and_plural_months(period: str) -> None:
     due = {1: D(2027, 2, 28), 2: D(2027, 3, 31)}[n]
     e = explain_deadline(counted("X", "X", due, period, "the report on", start), CAL)
     assert (e.month_end_clamp is not None) == (n == 1)
+
+
+def test_a_period_it_cannot_count_is_explained_as_given_rather_than_failing() -> None:
+    deadline = Deadline(name="X", due=D(2027, 3, 1), label="Something new", rule="2 fortnights from 2027-01-31",
+                        counts_from=D(2027, 1, 31), period="2 fortnights")
+    e = explain_deadline(deadline, CAL)
+    assert (e.basis, e.period, e.skipped) == ("given", None, [])
+    assert "(2 fortnights from Sunday 31 January 2027)" in e.text
