@@ -52,9 +52,10 @@ async def complete_from_page(
         done = await complete_task(pool, temporal, task_id, _completion(form))
     except ValidationError as invalid:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in invalid.errors())
-        return redirect_with_flash(back, "error", f"Task {task_id} was not completed: {problems}")
+        return redirect_with_flash(back, "error", f"Task {task_id} was not completed: {problems}.")
     except TaskProblem as problem:
-        return redirect_with_flash(back, "error", f"Task {task_id} was not completed: {problem}")
+        reason = str(problem)
+        return redirect_with_flash(back, "error", f"Nothing was recorded. {reason[:1].upper()}{reason[1:]}.")
     task = done.task
     message = (
         f"Task {task.name} on {task.reference} is {task.status}: “{words(done.event)}” is "

@@ -122,7 +122,7 @@ async def test_a_refusal_comes_back_as_a_message_and_changes_nothing(
     await row.get_by_role("button", name="Allocate").click()
     notice = page.locator(".notice-error")
     await expect(notice).to_have_attribute("role", "alert")
-    await expect(notice).to_contain_text(f"{reference}/T3 is already done")
+    await expect(notice).to_contain_text(f"Nothing was recorded. Task {reference}/T3 is already done")
     await expect(page).to_have_title("Error: Coordinator – Ombudsflow")
     assert await audit(page) == []
     await page.screenshot(path=artifacts / "coordinator-refused.png", full_page=True)
@@ -188,3 +188,22 @@ async def test_the_button_works_without_javascript(
         await context.close()
     view = (await system.http.get(f"/complaints/{reference}")).json()
     assert view["investigator"] == "inv-plain"
+
+
+async def test_a_form_from_another_site_or_back_to_another_site_is_refused(system: System) -> None:
+    """No browser needed: the checks are on the form post itself."""
+    council, reference = new_council("Origin"), new_reference("CO")
+    await receive(system.http, reference, authority=council)
+    assert (await send(system.http, reference, "forwarded_to_investigation")).status_code == 200
+    task = await open_task(system.http, reference, "T3")
+    url = f"/pages/tasks/{task['id']}/complete"
+    form = {"investigator": "inv-x", "back": "https://elsewhere.example/phish"}
+
+    cross_site = await system.http.post(url, data=form, headers={"Origin": "https://elsewhere.example"})
+    assert cross_site.status_code == 403
+    assert (await system.http.get(f"/complaints/{reference}")).json()["stage"] == "awaiting_allocation"
+
+    same_site = await system.http.post(url, data=form, headers={"Origin": "http://api"})
+    assert same_site.status_code == 303
+    assert same_site.headers["location"] == "/coordinator"  # never off the site
+    assert (await system.http.get(f"/complaints/{reference}")).json()["investigator"] == "inv-x"
