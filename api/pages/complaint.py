@@ -14,10 +14,7 @@ from api.pages.coordinator import button_text
 from api.pages.templating import render
 from api.routes.tasks import find_tasks
 from api.schemas import today_in_london
-from domain.calendar import england_and_wales
-from domain.explain import Explanation, explain_deadline
 from domain.records import TimelineEntry
-from ombudsflow.db import PgStore
 from ombudsflow.db.timeline import case_timeline
 
 router = APIRouter(include_in_schema=False)
@@ -54,22 +51,16 @@ def happened(entry: TimelineEntry) -> str:
 
 @router.get("/complaints/{reference}/page", response_class=HTMLResponse)
 async def complaint_page(reference: str, request: Request, pool: PoolDep) -> HTMLResponse:
-    """The complaint: stage, deadlines with how each was worked out, letters, timeline."""
+    """The complaint: stage, deadlines with how each was worked out (the explanation the
+    complaint's JSON carries, from domain/explain.py), letters, timeline."""
     today = today_in_london()
     view = await read_model.complaint_view(pool, reference)
     if view is None:
         return render(request, "not_found.html", status_code=404, what="complaint",
                       message=f"There is no complaint with reference {reference}.")
-    stored = await PgStore(pool).get_complaint(reference)
-    calendar = england_and_wales()
-    requests = {r.id: r for r in (stored.requests if stored else [])}
-    explained: dict[str, Explanation] = {
-        d.name: explain_deadline(d, calendar, requests.get(d.name))
-        for d in (stored.deadlines if stored else [])
-    }
     timeline = await case_timeline(pool, reference, today)
     return render(
-        request, "complaint.html", complaint=view, today=today, explained=explained,
+        request, "complaint.html", complaint=view, today=today,
         letters=await read_model.letters(pool, reference), pdf_link=pdf_link(request),
         timeline=timeline, happened=happened, button_text=button_text,
         open_tasks=await find_tasks(pool, reference=reference, status="open"),
