@@ -1,0 +1,74 @@
+"""The worker a benchmark measures, in its own process (started by harness.WorkerProcess).
+
+`--kind complaint` is the product's worker (`worker.main.build_worker`) with the real
+activities: PostgreSQL store, SMTP mailer, the example directory. `--kind bare` is
+bench/bare.py's no-op worker. The child prints one `BENCH {...}` line when it polls and one
+when SIGTERM has shut it down gracefully (its own peak RSS, the no-op activity counts).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import signal
+import sys
+from typing import Any
+
+from bench.bare import BareActivities, bare_worker
+from bench.harness import REPORT_PREFIX, SENDER, connect
+
+
+def say(payload: dict[str, Any]) -> None:
+    print(REPORT_PREFIX + json.dumps(payload), flush=True)
+
+
+async def serve(args: argparse.Namespace) -> None:
+    client = await connect(args.address)
+    pool = None
+    bare = BareActivities()
+    if args.kind == "complaint":
+        from activities import ComplaintActivities
+        from ombudsflow.db import PgStore, create_pool
+        from ombudsflow.directory import Directory
+        from ombudsflow.mail import SmtpMailer
+        from worker.main import build_worker
+
+        pool = await create_pool(args.dsn)
+        activities = ComplaintActivities(
+            PgStore(pool), SmtpMailer("127.0.0.1", args.smtp_port, SENDER), Directory.load(None)
+        )
+        worker = build_worker(client, activities, args.task_queue)
+    else:
+        worker = bare_worker(client, args.task_queue, bare)
+
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    running = asyncio.create_task(worker.run())
+    say({"ready": True})
+    await asyncio.wait([running, asyncio.create_task(stop.wait())], return_when=asyncio.FIRST_COMPLETED)
+    if not running.done():
+        await worker.shutdown()
+    await running
+    if pool is not None:
+        await pool.close()
+    say({
+        "maxrss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "noop_calls": bare.calls, "noop_first_at": bare.first_at, "noop_last_at": bare.last_at,
+    })
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--kind", choices=["complaint", "bare"], required=True)
+    parser.add_argument("--address", required=True)
+    parser.add_argument("--task-queue", required=True)
+    parser.add_argument("--dsn")
+    parser.add_argument("--smtp-port", type=int, default=0)
+    asyncio.run(serve(parser.parse_args()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
