@@ -240,6 +240,7 @@ class ComplaintWorkflow:
         async with self._event(lambda: rules.check_forwarded(self.case, event, self.clock.today())) as today:
             case = self.case
             case.forwarded_on = today
+            self.file.close_task("T1")  # the assessment manager has decided: investigate
             if event.target is not None:
                 case.urgent, case.urgent_target = True, event.target
             self.file.enter_stage(Stage.AWAITING_ALLOCATION, today)
@@ -452,6 +453,7 @@ class ComplaintWorkflow:
     async def closed(self, event: Closed) -> CaseStatus:
         async with self._event(lambda: rules.check_closed(self.case)) as today:
             self.file.resolve("T11-review-decision", today)  # closing is the review's outcome
+            self.file.close_task("T11-review")
             self.file.close(today, event.reason or "closed")
         return self.status()
 
