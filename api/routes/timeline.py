@@ -12,9 +12,11 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import BaseModel, Field
 
+from api import read_model
 from api.deps import PoolDep
 from api.schemas import Problem, today_in_london
-from ombudsflow.db.timeline import Upcoming, case_timeline
+from domain.explain import Explanation
+from ombudsflow.db.timeline import case_timeline
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])
 
@@ -35,6 +37,20 @@ class TimelineLineView(BaseModel):
     event: str | None = None
 
 
+class UpcomingView(BaseModel):
+    """A date still to come, with how it was worked out (as on the complaint view)."""
+
+    due: dt.date
+    name: str
+    label: str
+    kind: str = Field(description="deadline | request")
+    target: bool
+    overdue: bool
+    request_kind: str | None = None
+    original_due: dt.date | None = None
+    explanation: Explanation | None = None
+
+
 class TimelineView(BaseModel):
     reference: str
     stage: str
@@ -43,7 +59,7 @@ class TimelineView(BaseModel):
     missing_lines: int = Field(description=(
         "positions before the last line not recorded yet (a status snapshot on its way)"
     ))
-    future: list[Upcoming] = Field(description=(
+    future: list[UpcomingView] = Field(description=(
         "pending deadlines and open requests' due dates, soonest first"
     ))
 
@@ -63,8 +79,11 @@ async def timeline(
     found = await case_timeline(pool, reference, today or today_in_london())
     if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no complaint with reference {reference!r}")
+    explained = {d.name: d.explanation for d in read_model.explained_deadlines(
+        await pool.fetch(read_model.DEADLINES, reference), await pool.fetch(read_model.REQUESTS, reference))}
+    future = [UpcomingView(**vars(item), explanation=explained.get(item.name)) for item in found.future]
     return TimelineView(
         reference=found.reference, stage=found.stage, today=found.today,
-        missing_lines=found.missing_lines, future=found.future,
+        missing_lines=found.missing_lines, future=future,
         past=[TimelineLineView(seq=line.seq, **vars(line.entry)) for line in found.past],
     )

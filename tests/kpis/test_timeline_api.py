@@ -130,6 +130,10 @@ async def test_past_and_future(http: httpx.AsyncClient, pg_store: PgStore) -> No
     info = body["future"][0]
     assert (info["request_kind"], info["original_due"]) == ("information", "2027-01-19")
     assert body["future"][1]["request_kind"] is None
+    # Each date to come says how it was worked out, as on the complaint view.
+    explanations = {f["name"]: f["explanation"] for f in body["future"]}
+    assert explanations["T7"]["due"] == "2027-03-05" and explanations["T7"]["text"]
+    assert all(e is not None and e["text"] for e in explanations.values())
 
 
 async def test_a_late_snapshot_fills_the_gap(http: httpx.AsyncClient, pg_store: PgStore) -> None:
