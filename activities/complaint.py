@@ -2,14 +2,21 @@
 
 Each is safe to retry after its side effect: letters and notifications are stored once per
 (reference, key) and mailed only while the stored row says they were not, so a retry or a
-replay finds the earlier row and sends nothing twice. (A crash between the SMTP server
-accepting a message and the row being marked can still repeat that one message: mail is
-at least once.)
+replay finds the earlier row and sends nothing twice. Mail is at least once all the same: a
+worker killed between the SMTP server accepting a message and the row being marked sends that
+one message again on retry. Two things keep that window small and harmless: marking is
+retried in place for a while (a database blip right after sending does not re-send), and
+every copy of a stored letter or notice carries the same Message-ID, on which mail systems
+de-duplicate (tests/faults/test_worker_killed.py shows both copies).
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
+import logging
+import time
+from collections.abc import Awaitable, Callable
 from datetime import date
 
 from temporalio import activity
@@ -21,12 +28,17 @@ from domain.records import CaseStatus, LetterSent, LetterToSend, StaffNotice
 from letters.render import LetterError, render_letter
 from ombudsflow.db.store import Store, StoredLetter, StoredNotification
 from ombudsflow.directory import Directory, UnknownRole
-from ombudsflow.mail import Attachment, Mailer, calendar_invite
+from ombudsflow.mail import Attachment, Mailer, calendar_invite, stable_message_id
+
+log = logging.getLogger(__name__)
 
 # Council letters go to the link officer; these also go to the people named beside them.
 COPIES: dict[str, list[str]] = {"chaser_2": ["chief_executive"]}
 # Notices that carry a calendar invite for this many working days before their task's due date.
 INVITE_BEFORE_DUE: dict[str, int] = {"R1": 3}
+# Once the SMTP server has accepted a message, keep trying to mark it mailed for this long
+# (well inside the activities' 30 s start-to-close) before failing, which would re-send it.
+MARK_MAILED_FOR_SECONDS = 15.0
 
 
 class ComplaintActivities:
@@ -63,9 +75,9 @@ class ComplaintActivities:
         if stored.mailed_at is None and stored.recipient_address:
             await self.mailer.send(
                 stored.recipient_address.split(", "), stored.subject, stored.html,
-                stored.text_body,
+                stored.text_body, message_id=self._message_id("letter", stored.id, stored.reference),
             )
-            await self.store.mark_letter_mailed(stored.id)
+            await after_mailing(self.store.mark_letter_mailed, stored.id)
         return LetterSent(letter_id=stored.id, key=letter.key, already_sent=not created)
 
     @activity.defn(name="notify_staff")
@@ -88,12 +100,16 @@ class ComplaintActivities:
             await self.mailer.send(
                 stored.recipients, f"[{notice.reference}] {stored.subject}",
                 notification_html(stored), stored.body, invites(notice),
+                message_id=self._message_id("notice", stored.id, stored.reference),
             )
-            await self.store.mark_notification_mailed(stored.id)
+            await after_mailing(self.store.mark_notification_mailed, stored.id)
 
     @activity.defn(name="record_status")
     async def record_status(self, status: CaseStatus) -> None:
         await self.store.record_status(status)
+
+    def _message_id(self, kind: str, row_id: int, reference: str) -> str:
+        return stable_message_id(kind, row_id, reference, getattr(self.mailer, "sender", ""))
 
     def _letter_recipients(self, letter: LetterToSend) -> list[str]:
         if letter.to == "complainant":
@@ -101,6 +117,23 @@ class ComplaintActivities:
             return [email] if email else []  # no email: the letter is stored for posting
         roles = ["link_officer", *COPIES.get(letter.template, [])]
         return self.directory.addresses(letter.complaint.authority, roles)
+
+
+async def after_mailing(mark: Callable[[int], Awaitable[None]], row_id: int) -> None:
+    """Mark a row mailed, retrying a failing store for a while: failing the activity now would
+    send the message again, so a short database outage is waited out here instead."""
+    give_up = time.monotonic() + MARK_MAILED_FOR_SECONDS
+    pause = 0.2
+    while True:
+        try:
+            await mark(row_id)
+            return
+        except Exception:
+            if time.monotonic() + pause > give_up:
+                raise
+            log.warning("marking %s mailed failed; retrying in %.1f s", row_id, pause, exc_info=True)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 2.0)
 
 
 def invites(notice: StaffNotice) -> list[Attachment]:

@@ -2,10 +2,16 @@
 
 Letters go out as HTML with a plain-text alternative (for mail readers that show no HTML);
 attachments carry calendar invites (.ics) for request due dates.
+
+Mail is at least once: a worker that dies after the SMTP server accepted a message but before
+the store marked it mailed sends it again on retry. Callers therefore pass a `message_id`
+made from what they stored (`stable_message_id`), so both copies carry the same Message-ID
+and mail systems and readers that de-duplicate on it show the letter once.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -28,7 +34,15 @@ class Mailer(Protocol):
         html: str,
         text: str,
         attachments: Sequence[Attachment] = (),
+        message_id: str | None = None,
     ) -> None: ...
+
+
+def stable_message_id(kind: str, row_id: int, reference: str, sender: str) -> str:
+    """The same Message-ID every time one stored letter or notice is sent, e.g.
+    `<letter-42.LG-27-0001@ombudsman.example>` (references are letters, digits and dashes)."""
+    local = re.sub(r"[^A-Za-z0-9-]", "-", f"{kind}-{row_id}.{reference}")
+    return f"<{local}@{sender.rpartition('@')[2] or 'ombudsflow.invalid'}>"
 
 
 def build_message(
@@ -38,6 +52,7 @@ def build_message(
     html: str,
     text: str,
     attachments: Sequence[Attachment] = (),
+    message_id: str | None = None,
 ) -> EmailMessage:
     """A multipart message: text, HTML alternative, then the attachments."""
     if not to:
@@ -47,7 +62,7 @@ def build_message(
     message["To"] = ", ".join(to)
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=True)
-    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    message["Message-ID"] = message_id or make_msgid(domain=sender.rpartition("@")[2] or None)
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     for filename, content, mime_type in attachments:
@@ -85,8 +100,9 @@ class SmtpMailer:
         html: str,
         text: str,
         attachments: Sequence[Attachment] = (),
+        message_id: str | None = None,
     ) -> None:
-        message = build_message(self.sender, to, subject, html, text, attachments)
+        message = build_message(self.sender, to, subject, html, text, attachments, message_id)
         await aiosmtplib.send(
             message, hostname=self.host, port=self.port, timeout=self.timeout,
             username=self.username, password=self.password,
@@ -100,6 +116,7 @@ class SentMail:
     html: str
     text: str
     attachments: list[Attachment] = field(default_factory=list)
+    message_id: str | None = None
 
 
 class RecordingMailer:
@@ -115,10 +132,11 @@ class RecordingMailer:
         html: str,
         text: str,
         attachments: Sequence[Attachment] = (),
+        message_id: str | None = None,
     ) -> None:
         if not to:
             raise ValueError("a message needs at least one recipient")
-        self.sent.append(SentMail(list(to), subject, html, text, list(attachments)))
+        self.sent.append(SentMail(list(to), subject, html, text, list(attachments), message_id))
 
 
 def calendar_invite(uid: str, day: date, summary: str, description: str, stamp: date) -> Attachment:
