@@ -11,8 +11,9 @@ import uvicorn
 from fastapi import FastAPI
 from temporalio.client import Client
 
-from api import errors
+from api import errors, policy
 from api.backends import Backends
+from api.limits import BodyLimit
 from api.pages import install as install_pages
 from api.routes import tasks
 from api.routes import api_router, kpis, overdue, requests as council_requests, timeline
@@ -41,9 +42,12 @@ def create_app(
         title="Ombudsflow",
         summary="Ombudsman complaints: events in, deadlines, letters and reports out.",
         lifespan=lifespan,
+        dependencies=policy.dependencies(),  # every route, pages too: who may do what
     )
     app.state.backends = backends
+    app.add_middleware(BodyLimit)  # 413 for bodies over 64 KiB, read or not
     errors.install(app)
+    policy.install(app)
     app.include_router(api_router)
     app.include_router(council_requests.router)
     app.include_router(overdue.router)

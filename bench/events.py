@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
 
+from api.auth import add_user
 from api.main import create_app
 from api.temporal import start_complaint
 from bench.bare import BareWorkflow
@@ -39,7 +41,9 @@ async def main(complaints: int, n: int, concurrency: int, rounds: int, warmup: i
         client = svc.client
         today = datetime.now(ZoneInfo("Europe/London")).date()
         app = create_app(Settings(database_url=svc.dsn, task_queue="complaints"), pool=svc.pool, client=client)
-        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench")
+        _, token = await add_user(svc.pool, f"bench-{uuid.uuid4().hex[:8]}", "coordinator")
+        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench",
+                                 headers={"Authorization": f"Bearer {token}"})
 
         async with WorkerProcess(svc, "bare", "bare") as bare_worker, \
                 WorkerProcess(svc, "complaint", "complaints") as worker:

@@ -15,7 +15,14 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("migrate", help="apply database migrations to DATABASE_URL")
     sim = sub.add_parser("simulate", help="run a scenario on the time-skipping test server")
     sim.add_argument("scenario", help="scenario JSON file (SPEC.md format)")
+    from ombudsflow import users
+
+    users.configure(sub.add_parser("users", help="who may use the API and pages: add, list, "
+                                                 "disable, token"))
     args = parser.parse_args(argv)
+
+    if args.command == "users":
+        return users.main(args)
 
     if args.command == "simulate":
         from ombudsflow.simulate import main as simulate_main

@@ -127,6 +127,10 @@ async def start_all(settings: Settings, stack: contextlib.AsyncExitStack) -> lis
     pool = await create_pool(dsn)
     stack.push_async_callback(pool.close)
     await apply_migrations(pool)
+    from ombudsflow.users import ensure_dev_users
+
+    tokens_file = data_dir / "dev-tokens.txt"
+    await ensure_dev_users(pool, tokens_file)  # a user per role, once
 
     mail_dir = data_dir / "mail"
     sink = start_mail_sink(mail_dir, "127.0.0.1", settings.smtp_port)
@@ -138,7 +142,7 @@ async def start_all(settings: Settings, stack: contextlib.AsyncExitStack) -> lis
     await ensure_monday_schedule(client, settings.task_queue)
     api_task = await _start_api(settings, client, pool, stack)
 
-    print(_banner(settings, data_dir, mail_dir, dsn), flush=True)
+    print(_banner(settings, data_dir, mail_dir, dsn, tokens_file), flush=True)
     return [worker_task, api_task, asyncio.create_task(
         _exited(temporal, "the Temporal dev server", data_dir / "temporal.log"), name="temporal-exit")]
 
@@ -258,13 +262,17 @@ async def _stop_process(proc: asyncio.subprocess.Process, name: str) -> None:
             await proc.wait()
 
 
-def _banner(settings: Settings, data_dir: Path, mail_dir: Path, dsn: str) -> str:
+def _banner(settings: Settings, data_dir: Path, mail_dir: Path, dsn: str,
+            tokens_file: Path) -> str:
     api = f"http://{settings.api_host}:{settings.api_port}"
     ui_host = _host_port(settings.temporal_address)[0]
     return "\n".join([
         "",
         "Ombudsflow is running (Ctrl-C stops it). Where to look:",
         f"  API docs     {api}/docs",
+        f"  Sign in      {api}/login with a token from {tokens_file}",
+        "               (one user per role; an operator signed in there also decodes payloads",
+        "               in the Temporal UI: see README, \"Who may see what\")",
         f"  Temporal UI  http://{ui_host}:{settings.temporal_ui_port}"
         f"/namespaces/{settings.temporal_namespace}/workflows",
         f"  Temporal     {settings.temporal_address} (task queue {settings.task_queue})",

@@ -11,7 +11,7 @@ import httpx
 from api.main import create_app
 from ombudsflow.settings import Settings
 from tests.api.helpers import complaint_body
-from tests.fixtures.system import System, new_reference
+from tests.fixtures.system import System, bearer, new_reference
 
 
 def closed_port() -> int:
@@ -22,11 +22,17 @@ def closed_port() -> int:
     return port
 
 
+# Checking a token needs PostgreSQL, so without it any token meets the 503.
+SOME_TOKEN = {"Authorization": "Bearer not-checked-while-postgresql-is-down"}
+
+
 @asynccontextmanager
-async def api(settings: Settings, **injected: object) -> AsyncIterator[httpx.AsyncClient]:
+async def api(
+    settings: Settings, headers: dict[str, str] = SOME_TOKEN, **injected: object
+) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings, **injected)  # type: ignore[arg-type]
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://api"
+        transport=httpx.ASGITransport(app=app), base_url="http://api", headers=headers
     ) as http:
         yield http
 
@@ -54,7 +60,7 @@ async def test_postgresql_not_configured_is_503() -> None:
 async def test_temporal_unreachable_is_503_while_reads_still_work(system: System) -> None:
     address = f"127.0.0.1:{closed_port()}"
     settings = system.settings.model_copy(update={"temporal_address": address})
-    async with api(settings, pool=system.pool) as http:
+    async with api(settings, await bearer(system.pool, "coordinator"), pool=system.pool) as http:
         created = await http.post("/complaints", json=complaint_body(new_reference("DOWN")))
         assert created.status_code == 503
         assert created.json()["detail"].startswith(f"Temporal is unreachable at {address}")

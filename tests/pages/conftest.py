@@ -17,7 +17,7 @@ import pytest_asyncio
 import uvicorn
 from playwright.async_api import Browser, Page, async_playwright
 
-from tests.fixtures.system import System
+from tests.fixtures.system import System, sign_in
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -64,9 +64,10 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def page(browser: Browser) -> AsyncIterator[Page]:
-    """A fresh browser context per test, at a laptop's size."""
+async def page(browser: Browser, system: System, site: str) -> AsyncIterator[Page]:
+    """A fresh browser context per test, at a laptop's size, signed in as a coordinator."""
     context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    await sign_in(context, system, site)
     tab = await context.new_page()
     try:
         yield tab

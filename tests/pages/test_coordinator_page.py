@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 from playwright.async_api import Browser, Page, expect
 
 from tests.api.helpers import london_today, receive, send
-from tests.fixtures.system import System, new_reference
+from tests.fixtures.system import System, new_reference, sign_in
 from tests.pages.a11y import audit
 from tests.pages.seed import new_council, open_task
 
@@ -177,6 +177,7 @@ async def test_the_button_works_without_javascript(
     assert (await send(system.http, reference, "forwarded_to_investigation")).status_code == 200
     await open_task(system.http, reference, "T3")
     context = await browser.new_context(java_script_enabled=False)
+    await sign_in(context, system, site)
     try:
         page = await context.new_page()
         await page.goto(f"{site}/coordinator?council={quote(council)}")

@@ -13,6 +13,7 @@ import pytest_asyncio
 from api.main import create_app
 from ombudsflow.overdue_report import build_overdue_report, render_text
 from ombudsflow.settings import Settings
+from tests.fixtures.system import bearer
 from tests.requests.seed import (
     BULK_COUNCILS,
     FILTERS,
@@ -26,7 +27,8 @@ from tests.requests.seed import (
 async def http(seeded: Seeded, pg_url: str) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(Settings(database_url=pg_url), pool=seeded.pool)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://api") as client:
+    headers = await bearer(seeded.pool, "coordinator")
+    async with httpx.AsyncClient(transport=transport, base_url="http://api", headers=headers) as client:
         yield client
 
 

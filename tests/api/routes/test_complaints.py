@@ -12,7 +12,7 @@ from temporalio.client import WorkflowExecutionStatus
 from api import temporal as api_temporal
 from api.main import create_app
 from tests.api.helpers import complaint_body, london_today, receive
-from tests.fixtures.system import System, new_reference
+from tests.fixtures.system import System, bearer, new_reference
 
 
 async def test_a_new_complaint_is_on_record_when_created(system: System) -> None:
@@ -86,7 +86,8 @@ async def test_without_a_worker_the_complaint_is_accepted_but_not_yet_on_record(
     app = create_app(settings, pool=system.pool, client=system.client)
     reference = new_reference("IDLE")
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://api"
+        transport=httpx.ASGITransport(app=app), base_url="http://api",
+        headers=await bearer(system.pool, "coordinator"),
     ) as http:
         response = await http.post("/complaints", json=complaint_body(reference))
     handle = system.client.get_workflow_handle(f"complaint-{reference}")

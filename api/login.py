@@ -1,0 +1,115 @@
+"""Signing in to the pages: paste a token once, and the browser keeps it in a cookie.
+
+The cookie holds the token itself, HttpOnly (no script can read it) and SameSite=Lax (another
+site's form posts arrive without it), Secure over HTTPS. Signing out deletes it; disabling the
+user or issuing a new token (`ombudsflow users`) ends every browser session at once.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from urllib.parse import parse_qs, urlsplit
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.auth import COOKIE, User, user_for_token
+from api.deps import get_backends
+from api.policy import landing
+
+router = APIRouter(include_in_schema=False)
+
+FORM_TYPE = "application/x-www-form-urlencoded"
+MAX_FORM = 4096  # a token and a path: anything longer is not our form
+
+
+def local_path(target: str | None) -> str | None:
+    """`target` if it is a path on this site; a sign-in link cannot send anyone elsewhere."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target
+
+
+def login_page(next_path: str | None, *, error: str | None = None, user: User | None = None) -> str:
+    signed_in = (
+        f'<p>You are signed in as {escape(user.name)} ({escape(user.role.replace("_", " "))}'
+        f'{", " + escape(user.council) if user.council else ""}). '
+        f'<a href="{escape(landing(user))}">Continue</a>, or sign in as someone else.</p>'
+        if user else ""
+    )
+    problem = (
+        '<div class="notice notice-error" role="alert"><p class="notice-title">There is a '
+        f'problem</p><p id="token-error">{escape(error)}</p></div>' if error else ""
+    )
+    described = ' aria-describedby="token-error" aria-invalid="true"' if error else ""
+    return f"""<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>{"Error: " if error else ""}Sign in – Ombudsflow</title>
+  <link rel="stylesheet" href="/pages/static/ombudsflow.css">
+</head>
+<body>
+  <main id="main" class="width">
+    <h1>Sign in</h1>
+    {problem}{signed_in}
+    <form method="post" action="/login">
+      <input type="hidden" name="next" value="{escape(next_path or "")}">
+      <p><label for="token">Your access token</label></p>
+      <p>Ask an administrator for one: <code>ombudsflow users add</code> shows it once.</p>
+      <p><input id="token" name="token" type="password" autocomplete="off" required
+                spellcheck="false"{described}></p>
+      <p><button type="submit">Sign in</button></p>
+    </form>
+  </main>
+</body>
+</html>"""
+
+
+@router.get("/login", response_class=HTMLResponse)
+async def login_form(request: Request, next: str | None = None) -> HTMLResponse:  # noqa: A002
+    """The sign-in form (and who is signed in already, if anyone)."""
+    user = None
+    token = request.cookies.get(COOKIE)
+    if token:
+        found = await user_for_token(await get_backends(request).pool(), token)
+        user = found if found is not None and not found.disabled else None
+    return HTMLResponse(login_page(local_path(next), user=user))
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    """Check the token; if it is good, keep it in the cookie and go where the person was going."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip()
+    body = await request.body()
+    if content_type != FORM_TYPE or len(body) > MAX_FORM:
+        return HTMLResponse(login_page(None, error="Send the sign-in form."), status_code=400)
+    origin = request.headers.get("origin")
+    if origin is not None and urlsplit(origin).netloc != request.headers.get("host", ""):
+        # Another site signing this browser in (as the other site's user) is refused.
+        return HTMLResponse(login_page(None, error="Sign in from this site's own form."),
+                            status_code=403)
+    form = {k: v[-1] for k, v in parse_qs(body.decode("utf-8", errors="replace")).items()}
+    next_path = local_path(form.get("next"))
+    token = form.get("token", "").strip()
+    user = await user_for_token(await get_backends(request).pool(), token) if token else None
+    if user is None or user.disabled:
+        error = ("Enter your access token." if not token else
+                 f"User {user.name} is disabled." if user else
+                 "That token is not valid. Check you copied all of it, or ask for a new one.")
+        return HTMLResponse(login_page(next_path, error=error), status_code=401)
+    response = RedirectResponse(next_path or landing(user), status_code=303)
+    response.set_cookie(COOKIE, token, path="/", httponly=True, samesite="lax",
+                        secure=request.url.scheme == "https")
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request) -> RedirectResponse:
+    """Forget the token in this browser."""
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax")
+    return response
+

@@ -1,0 +1,139 @@
+"""Every route x every kind of caller: the status the policy promises (api/policy.py).
+
+A route a role may use is asked something that passes the gate and then stops harmlessly in
+the route itself (a 422 for a body with a missing field, a 415 for a form sent as JSON), so
+an allowed role is seen to reach the route while nothing changes; reads answer 200 on data
+of the link officer's own council. Without credentials, with a token nobody holds, or as a
+disabled user: 401 from the API, a redirect to /login from a page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from api.main import create_app
+from api.policy import POLICY, PUBLIC, routes
+from ombudsflow.settings import Settings
+from tests.auth.conftest import CALLERS, World
+
+LO, CO, OP, AD = "link_officer", "coordinator", "operator", "admin"
+NOBODY = ("anonymous", "bad_token", "disabled")
+
+
+@dataclass(frozen=True)
+class Probe:
+    method: str
+    route: str  # as the policy names it
+    url: Callable[[World], str]
+    expect: dict[str, int]  # by role; roles not named get 403
+    body: Callable[[World], dict[str, Any]] | None = None
+    page: bool = False
+
+    def status_for(self, caller: str) -> int:
+        if caller in NOBODY:
+            return 303 if self.page else 401
+        return self.expect.get(caller, 403)
+
+
+def everyone(status: int) -> dict[str, int]:
+    return {LO: status, CO: status, OP: status, AD: status}
+
+
+def readers(status: int) -> dict[str, int]:
+    return {CO: status, OP: status, AD: status}
+
+
+def casework_and_councils(status: int) -> dict[str, int]:
+    return {LO: status, CO: status, AD: status}
+
+
+PROBES = [
+    Probe("POST", "/complaints", lambda w: "/complaints", {CO: 422, AD: 422}, lambda w: {}),
+    Probe("GET", "/complaints/{reference}", lambda w: f"/complaints/{w.a.reference}", everyone(200)),
+    Probe("POST", "/complaints/{reference}/events",
+          lambda w: f"/complaints/{w.a.reference}/events", casework_and_councils(422),
+          lambda w: {"type": "request_answered"}),  # the request's id is missing
+    Probe("GET", "/complaints/{reference}/letters",
+          lambda w: f"/complaints/{w.a.reference}/letters", everyone(200)),
+    Probe("GET", "/complaints/{reference}/timeline",
+          lambda w: f"/complaints/{w.a.reference}/timeline", everyone(200)),
+    Probe("GET", "/letters/{letter_id}", lambda w: f"/letters/{w.a.letter_id}", everyone(200)),
+    Probe("GET", "/letters/{letter_id}.pdf", lambda w: f"/letters/{w.a.letter_id}.pdf", everyone(200)),
+    Probe("GET", "/requests", lambda w: "/requests", everyone(200)),
+    Probe("GET", "/reports/overdue", lambda w: "/reports/overdue", everyone(200)),
+    Probe("GET", "/reports/unallocated", lambda w: "/reports/unallocated", readers(200)),
+    Probe("GET", "/reports/kpis", lambda w: "/reports/kpis?from=2026-01-01&to=2026-03-31",
+          readers(200)),
+    Probe("GET", "/tasks", lambda w: "/tasks", everyone(200)),
+    Probe("POST", "/tasks/{task_id:path}/complete",
+          lambda w: f"/tasks/{w.a.request_task}/complete", casework_and_councils(422),
+          lambda w: {"no_such_field": 1}),
+    Probe("POST", "/codec/decode", lambda w: "/codec/decode", {OP: 200, AD: 200},
+          lambda w: {"payloads": []}),
+    Probe("POST", "/codec/encode", lambda w: "/codec/encode", {OP: 200, AD: 200},
+          lambda w: {"payloads": []}),
+    # Pages.
+    Probe("GET", "/", lambda w: "/", {LO: 303, **readers(200)}, page=True),  # LO: to their council
+    Probe("GET", "/find", lambda w: f"/find?reference={w.a.reference}", readers(303), page=True),
+    Probe("GET", "/complaints/{reference}/page", lambda w: f"/complaints/{w.a.reference}/page",
+          everyone(200), page=True),
+    Probe("GET", "/coordinator", lambda w: "/coordinator", readers(200), page=True),
+    Probe("GET", "/councils/{authority}", lambda w: f"/councils/{quote(w.a.council, safe='')}",
+          everyone(200), page=True),
+    Probe("GET", "/kpis", lambda w: "/kpis", readers(200), page=True),
+    Probe("POST", "/pages/tasks/{task_id:path}/complete",
+          lambda w: f"/pages/tasks/{w.a.request_task}/complete", casework_and_councils(415),
+          lambda w: {"investigator": "sent as JSON, not as the form"}, page=True),
+]
+
+
+def test_every_route_is_in_the_policy_and_probed_here() -> None:
+    app = create_app(Settings())
+    seen = set()
+    for method, routed, policy_path in routes(app):
+        # The policy sees the route's own path: no router is mounted under a prefix.
+        assert routed == policy_path, (method, routed)
+        assert (method, routed) in POLICY or (method, routed) in PUBLIC, (method, routed)
+        seen.add((method, routed))
+    assert set(POLICY) | set(PUBLIC) == seen  # no stale lines either
+    assert {(p.method, p.route) for p in PROBES} == set(POLICY)
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize("probe", PROBES, ids=lambda p: f"{p.method} {p.route}")
+async def test_route_by_caller(world: World, probe: Probe, caller: str) -> None:
+    http = world.http[caller]
+    body = probe.body(world) if probe.body else None
+    response = await http.request(probe.method, probe.url(world), json=body)
+    expected = probe.status_for(caller)
+    assert response.status_code == expected, (caller, probe.route, response.text[:300])
+    if expected == 401:
+        assert response.headers["www-authenticate"] == "Bearer"
+        assert response.json()["detail"]
+    elif expected == 303 and caller in NOBODY:
+        assert response.headers["location"].startswith("/login?next=%2F")
+    elif expected == 403:
+        assert caller in response.text or caller.replace("_", " ") in response.text
+
+
+async def test_the_openapi_document_names_the_credentials(world: World) -> None:
+    schema = (await world.http["anonymous"].get("/openapi.json")).json()
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["HTTPBearer"]["scheme"] == "bearer"
+    assert schemes["APIKeyCookie"]["name"] == "ombudsflow_token"
+    assert schema["paths"]["/complaints"]["post"]["security"] == [
+        {"HTTPBearer": []}, {"APIKeyCookie": []}]
+
+
+async def test_a_public_route_needs_nobody(world: World) -> None:
+    login = await world.http["anonymous"].get("/login")
+    assert login.status_code == 200 and 'name="token"' in login.text
+    preflight = await world.http["anonymous"].options("/codec/decode", headers={
+        "origin": "http://127.0.0.1:8233", "access-control-request-method": "POST"})
+    assert preflight.status_code == 204
+    assert preflight.headers["access-control-allow-credentials"] == "true"
