@@ -66,7 +66,7 @@ async def complete_from_page(
             f"“{words(done.event)}” is recorded: complaint {task.reference} is closed, and "
             f"its open tasks, {task.name} included, end with it."
         )
-    elif task.status == "open":  # T1 after forwarding: "decide or allocate" needs allocation
+    elif task.status == "open":  # a task the event did not end (none does so today)
         message = (
             f"“{words(done.event)}” is recorded on {task.reference}, now at the "
             f"{words(task.stage)} stage. Task {task.name} stays open until the case is "

@@ -41,8 +41,8 @@ Decision = Literal["closed_at_assessment", "forwarded_to_investigation"]
 
 def needs(name: str, stage: str) -> list[str]:
     """What a completion body must carry. T1 is "decide or allocate": in assessment it takes
-    the decision; once forwarded it stays open until the case is allocated, so then it takes
-    the investigator, like T3."""
+    the decision (forwarding closes it); a T1 task opened while the case already waits for
+    allocation takes the investigator, like T3."""
     if name == "T3" or (name == "T1" and stage == Stage.AWAITING_ALLOCATION):
         return ["investigator"]
     if name == "T1":

@@ -93,16 +93,14 @@ async def test_a_decision_at_the_20_day_target_forwards_the_case_and_opens_alloc
     await row.get_by_label(f"Decision on {reference}").select_option(label="Forward to investigation")
     await button.click()
     await expect(page.locator(".notice-success")).to_contain_text("forwarded to investigation")
-    await expect(page.locator(".notice-success")).to_contain_text("T1 stays open until")
     await expect(page.locator('[aria-labelledby="unallocated"] tbody tr')).to_contain_text(reference)
-    # T1 ("decide or allocate") now waits for the allocation, like the new T3 task.
+    # The assessment manager's T1 task is done; allocating is the coordinator's new T3 task.
+    await expect(task_row(page, reference, "T1")).to_have_count(0)
     await expect(task_row(page, reference, "T3")).to_have_count(1)
-    await expect(row.get_by_role("button", name="Allocate")).to_be_visible()
     await page.screenshot(path=artifacts / "coordinator-decided.png", full_page=True)
     await task_row(page, reference, "T3").get_by_label(f"Investigator for {reference}").fill("inv-9")
     await task_row(page, reference, "T3").get_by_role("button", name="Allocate").click()
     await expect(page.locator(".notice-success")).to_contain_text("investigation stage")
-    await expect(task_row(page, reference, "T1")).to_have_count(0)  # allocation ends both
     await expect(task_row(page, reference, "T3")).to_have_count(0)
 
 

@@ -140,7 +140,7 @@ async def test_t1_takes_a_decision_and_closing_at_assessment_ends_the_case(syste
     assert (await system.http.get(f"/complaints/{reference}")).json()["stage"] == "closed"
 
 
-async def test_t1_after_forwarding_waits_for_the_allocation(system: System) -> None:
+async def test_t1_is_done_once_the_case_is_forwarded(system: System) -> None:
     reference = new_reference("T1F")
     received = (london_today() - timedelta(days=40)).isoformat()
     await receive(system.http, reference, received=received)
@@ -148,15 +148,16 @@ async def test_t1_after_forwarding_waits_for_the_allocation(system: System) -> N
 
     forwarded = await complete(system.http, task["id"], {"decision": "forwarded_to_investigation"})
     assert forwarded.status_code == 200, forwarded.text
-    # "Decide or allocate": forwarding is neither, so T1 stays open and now takes the allocation.
+    # The assessment manager's decision is made: the T1 task is done (the T1 deadline itself
+    # waits for the allocation), and allocating is now the coordinator's T3 task.
     after = forwarded.json()["task"]
-    assert (after["status"], after["stage"], after["needs"]) == (
-        "open", "awaiting_allocation", ["investigator"])
-    refused = await complete(system.http, task["id"], {"decision": "forwarded_to_investigation"})
-    assert refused.status_code == 422
-    assert "investigator" in refused.json()["detail"]
+    assert (after["status"], after["stage"]) == ("done", "awaiting_allocation")
+    again = await complete(system.http, task["id"], {"decision": "forwarded_to_investigation"})
+    assert again.status_code == 409
+    assert "already done" in again.json()["detail"]
 
-    allocated = await complete(system.http, task["id"], {"investigator": "inv-t1"})
+    t3 = await open_task(system.http, reference, "T3")
+    allocated = await complete(system.http, t3["id"], {"investigator": "inv-t1"})
     assert allocated.status_code == 200, allocated.text
     assert allocated.json()["event"] == "allocated"
     states = {t["name"]: t["status"] for t in await tasks(system.http, reference=reference)}
@@ -219,7 +220,7 @@ async def test_the_review_task_closes_the_case_with_a_reason(system: System) -> 
 
     done = await complete(system.http, task["id"], {"reason": "review: decision stands"})
     assert done.status_code == 200, done.text
-    # Closing ends every open task; this one is cancelled along with the rest.
-    assert (done.json()["event"], done.json()["task"]["status"]) == ("closed", "cancelled")
+    # Closing after the review is the review's outcome: its task is done (others are cancelled).
+    assert (done.json()["event"], done.json()["task"]["status"]) == ("closed", "done")
     view = (await system.http.get(f"/complaints/{reference}")).json()
     assert view["stage"] == "closed"
