@@ -26,7 +26,8 @@ from api.auth import add_user
 from api.main import create_app
 from api.temporal import start_complaint
 from bench.bare import BareWorkflow
-from bench.harness import WorkerProcess, alternate, log, ratio, run_bounded, services, write_results
+from bench.harness import (WorkerProcess, alternate, history_length, log, ratio, run_bounded, services,
+                           write_results)
 from bench.intake import complaint
 from domain.events import ForwardedToInvestigation
 from ombudsflow.settings import Settings
@@ -53,7 +54,7 @@ async def main(complaints: int, n: int, concurrency: int, rounds: int, warmup: i
                 handle = await start_complaint(client, complaint(i, "EV"), "complaints")
                 await handle.execute_update(ComplaintWorkflow.wait_recorded)  # as POST /complaints does
                 await handle.execute_update(ComplaintWorkflow.forwarded_to_investigation, ForwardedToInvestigation())
-                bare = await client.start_workflow(BareWorkflow.run, id=f"bare-{i}", task_queue="bare")
+                bare = await svc.bare.start_workflow(BareWorkflow.run, id=f"bare-{i}", task_queue="bare")
                 await bare.execute_update(BareWorkflow.noop)
 
             await run_bounded(complaints, concurrency, setup, timeout=max(300, complaints * 2))
@@ -68,13 +69,19 @@ async def main(complaints: int, n: int, concurrency: int, rounds: int, warmup: i
                     raise RuntimeError(f"{reference}: {answer.status_code} {answer.text}")
 
             async def bare(i: int) -> None:
-                await client.get_workflow_handle(f"bare-{i % complaints}").execute_update(BareWorkflow.noop)
+                await svc.bare.get_workflow_handle(f"bare-{i % complaints}").execute_update(BareWorkflow.noop)
 
             # Warm-up events use targets far beyond the measured ones, so none repeats.
             await run_bounded(warmup, concurrency, bare, timeout=300)
             await run_bounded(warmup, concurrency, lambda i: ours(i + 1000 * complaints), timeout=300)
             worker.reset_peak()
+            first = f"complaint-{complaint(0, 'EV').reference}"
+            lengths = (await history_length(client, first), await history_length(svc.bare, "bare-0"))
             bare_run, ours_run = await alternate(n, rounds, concurrency, bare, ours, timeout=max(300, n))
+            # Per event, what Temporal writes: the history each complaint (workflow) grew by.
+            per_workflow = len(range(0, (n // rounds) * rounds, complaints))
+            growth = [(await history_length(client, first) - lengths[0]) / per_workflow,
+                      (await history_length(svc.bare, "bare-0") - lengths[1]) / per_workflow]
             peak = worker.peak_rss
             await worker.stop()
             await bare_worker.stop()
@@ -87,8 +94,9 @@ async def main(complaints: int, n: int, concurrency: int, rounds: int, warmup: i
     write_results("events", {
         "size": {"complaints": complaints, "events": ours_run.n, "bare_updates": bare_run.n,
                  "in_flight": concurrency, "rounds": rounds, "warmup_each": warmup, "event": "marked_urgent"},
-        "ombudsflow": {**ours_run.summary(), "worker_peak_rss_mb": round(peak / 2**20, 1)},
-        "bare": bare_run.summary(),
+        "ombudsflow": {**ours_run.summary(), "history_events_per_event": round(growth[0], 1),
+                       "worker_peak_rss_mb": round(peak / 2**20, 1)},
+        "bare": {**bare_run.summary(), "history_events_per_update": round(growth[1], 1)},
         "ratio": ratio(ours_run.per_second, bare_run.per_second),
         "target": TARGET,
         "versions": svc.versions,

@@ -57,10 +57,14 @@ def quiet_runtime() -> Runtime:
     return _runtime
 
 
-async def connect(address: str) -> Client:
-    return await Client.connect(
-        address, data_converter=pydantic_data_converter, runtime=quiet_runtime()
-    )
+async def connect(address: str, payload_keys: str | None = None) -> Client:
+    """A client as the product's (pydantic converter, payloads encrypted with the keys), or
+    with no keys a plain one, as bare Temporal's."""
+    from ombudsflow.codec import Keyring
+    from ombudsflow.temporal import data_converter
+
+    converter = data_converter(Keyring.parse(payload_keys)) if payload_keys else pydantic_data_converter
+    return await Client.connect(address, data_converter=converter, runtime=quiet_runtime())
 
 
 # ----------------------------------------------------------------- services
@@ -90,8 +94,10 @@ def free_port() -> int:
 @dataclass
 class Services:
     env: WorkflowEnvironment
-    client: Client
+    client: Client  # the product's: AES-GCM payload codec, as every Ombudsflow client has
+    bare: Client  # bare Temporal's: no codec
     address: str  # host:port of the Temporal frontend
+    payload_keys: str  # PAYLOAD_KEYS for this run only
     pool: asyncpg.Pool | None = None
     dsn: str | None = None
     mail: MailCounter | None = None
@@ -149,7 +155,14 @@ async def services(*, database: bool = True, time_skipping: bool = False) -> Asy
         dev_server_log_level="error",
     )
     try:
-        svc = Services(env=env, client=env.client, address=env.client.service_client.config.target_host)
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        from ombudsflow.codec import Keyring
+
+        address = env.client.service_client.config.target_host
+        keys = Keyring({"bench": AESGCM.generate_key(bit_length=256)}).format()
+        svc = Services(env=env, client=await connect(address, keys), bare=env.client, address=address,
+                       payload_keys=keys)
         svc.versions["temporal"] = _version([str(VENV_BIN / "temporal"), "--version"])
         if not database:
             yield svc
@@ -195,8 +208,11 @@ class WorkerProcess:
         if self.kind == "complaint":
             assert self.svc.dsn is not None
             args += ["--dsn", self.svc.dsn, "--smtp-port", str(self.svc.smtp_port)]
+        environment = dict(os.environ)
+        if self.kind == "complaint":  # the keys go by environment, never on a command line
+            environment["PAYLOAD_KEYS"] = self.svc.payload_keys
         self.proc = await asyncio.create_subprocess_exec(
-            *args, stdout=subprocess.PIPE, cwd=Path(__file__).resolve().parent.parent,
+            *args, stdout=subprocess.PIPE, cwd=Path(__file__).resolve().parent.parent, env=environment,
         )
         ready = await asyncio.wait_for(self._line(), 60)
         if ready.get("ready") is not True:
@@ -358,6 +374,11 @@ def write_results(name: str, result: dict[str, Any]) -> Path:
     print(json.dumps(full, indent=2, default=str))
     print(f"written to {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
     return path
+
+
+async def history_length(client: Client, workflow_id: str) -> int:
+    """Events in the workflow's history: Temporal's unit of work (each one written and read)."""
+    return len((await client.get_workflow_handle(workflow_id).fetch_history()).events)
 
 
 def ratio(ours: float, bare: float) -> float:

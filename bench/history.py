@@ -3,11 +3,12 @@
 A generated scenario with something every month: forwarded, allocated, first contact, then
 an evidence request each month for three years, answered two weeks later (with the
 reminders, chasers and progress letters the timetable adds), a draft decision, a final
-decision with a recommendation, and the remedy completed, which closes it. It runs on the time-skipping
-server through `ombudsflow.simulate.run_scenario`, twice: with the default
-`ComplaintInput.history_limit` (continue-as-new past 2,000 events) and with the limit out of
-reach, to show what one unbounded run would hold. Temporal warns at 10,240 events or 10 MB
-of history and refuses a run past 51,200 events or 50 MB.
+decision with a recommendation, and the remedy completed, which closes it. It runs on the
+time-skipping server through `ombudsflow.simulate.run_scenario`, payloads encrypted as
+production's are, twice: with the default `ComplaintInput.history_limit` (continue-as-new
+past 2,000 events) and with the limit out of reach, to show what one unbounded run would
+hold. Temporal warns at 10,240 events or 10 MB of history and refuses a run past 51,200
+events or 50 MB.
 
     .venv/bin/python -m bench.history [--months 36]
 """
@@ -21,16 +22,18 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from bench.harness import log, quiet_runtime, write_results
 from domain.calendar import england_and_wales
 from domain.records import ComplaintInput
+from ombudsflow.codec import Keyring
 from ombudsflow.scenario import parse_scenario
 from ombudsflow.simulate import _test_server_path, run_scenario
+from ombudsflow.temporal import data_converter
 
 TEMPORAL_WARN_EVENTS, TEMPORAL_WARN_BYTES = 10_240, 10 * 2**20
 RECEIVED = date(2026, 1, 5)
@@ -90,8 +93,10 @@ async def runs_of(client: Client, workflow_id: str) -> list[dict[str, Any]]:
 async def measure(months: int, history_limit: int, label: str) -> dict[str, Any]:
     reference = f"LG-HIST-{label}"
     scenario = parse_scenario(long_case(months, history_limit, reference))
+    # Encrypted like production's payloads, so the bytes are those a real history holds.
+    keyring = Keyring({"bench": AESGCM.generate_key(bit_length=256)})
     env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=_test_server_path(), data_converter=pydantic_data_converter,
+        test_server_existing_path=_test_server_path(), data_converter=data_converter(keyring),
         runtime=quiet_runtime())
     try:
         began = time.perf_counter()

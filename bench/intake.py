@@ -21,7 +21,8 @@ from zoneinfo import ZoneInfo
 
 from api.temporal import WORKER_TIMEOUT, start_complaint
 from bench.bare import BareWorkflow
-from bench.harness import WorkerProcess, alternate, log, ratio, run_bounded, services, write_results
+from bench.harness import (WorkerProcess, alternate, history_length, log, ratio, run_bounded, services,
+                           write_results)
 from domain.records import Complainant, ComplaintInput
 from workflows import ComplaintWorkflow
 
@@ -52,7 +53,7 @@ async def main(n: int, concurrency: int, rounds: int, warmup: int) -> None:
             await handle.execute_update(ComplaintWorkflow.wait_recorded)
 
         async def bare(i: int, prefix: str = "bare") -> None:
-            handle = await client.start_workflow(BareWorkflow.run, id=f"{prefix}-{i}", task_queue="bare")
+            handle = await svc.bare.start_workflow(BareWorkflow.run, id=f"{prefix}-{i}", task_queue="bare")
             await handle.execute_update(BareWorkflow.noop)
 
         log(f"services up (Temporal {svc.address})")
@@ -64,6 +65,9 @@ async def main(n: int, concurrency: int, rounds: int, warmup: int) -> None:
             worker.reset_peak()
             bare_run, ours_run = await alternate(n, rounds, concurrency, bare, ours, timeout=max(300, n))
             peak = worker.peak_rss
+            # What Temporal wrote for one complaint's intake, and for one bare start.
+            histories = (await history_length(client, f"complaint-{complaint(0, 'BENCH').reference}"),
+                         await history_length(svc.bare, "bare-0"))
             await worker.stop()
             await bare_worker.stop()
         stored = await svc.pool.fetchval(
@@ -80,8 +84,9 @@ async def main(n: int, concurrency: int, rounds: int, warmup: int) -> None:
                  "rounds": rounds, "warmup_each": warmup},
         "ombudsflow": {**ours_run.summary(), "recorded": recorded, "acknowledgements_stored_and_mailed": stored,
                        "mails_received": mailed, "slower_than_api_timeout": slow,
+                       "history_events_per_complaint": histories[0],
                        "worker_peak_rss_mb": round(peak / 2**20, 1)},
-        "bare": bare_run.summary(),
+        "bare": {**bare_run.summary(), "history_events_per_workflow": histories[1]},
         "ratio": ratio(ours_run.per_second, bare_run.per_second),
         "target": TARGET,
         "versions": svc.versions,

@@ -139,7 +139,7 @@ async def complaints_storm(svc: Services, n: int, concurrency: int) -> dict[str,
 
 
 async def bare_storm(svc: Services, n: int, concurrency: int, name: str) -> dict[str, Any]:
-    client = svc.client
+    client = svc.bare
     set_for = datetime.now(timezone.utc) + timedelta(hours=9)
     async with WorkerProcess(svc, "bare", name) as worker:
         async def setup(i: int) -> None:

@@ -1,7 +1,8 @@
 """The worker a benchmark measures, in its own process (started by harness.WorkerProcess).
 
 `--kind complaint` is the product's worker (`worker.main.build_worker`) with the real
-activities: PostgreSQL store, SMTP mailer, the example directory. `--kind bare` is
+activities (PostgreSQL store, SMTP mailer, the example directory) and the product's data
+converter, payloads encrypted with PAYLOAD_KEYS. `--kind bare` is
 bench/bare.py's no-op worker. The child prints one `BENCH {...}` line when it polls and one
 when SIGTERM has shut it down gracefully (its own peak RSS, the no-op activity counts).
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import resource
 import signal
 import sys
@@ -25,7 +27,8 @@ def say(payload: dict[str, Any]) -> None:
 
 
 async def serve(args: argparse.Namespace) -> None:
-    client = await connect(args.address)
+    # The product's worker encrypts payloads like production (worker.main: PAYLOAD_KEYS).
+    client = await connect(args.address, os.environ.get("PAYLOAD_KEYS") if args.kind == "complaint" else None)
     pool = None
     bare = BareActivities()
     if args.kind == "complaint":
