@@ -56,8 +56,9 @@ templates.env.globals.update(plural=plural, scheme_names=SCHEME_NAMES)
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     """A page, with the flash message the last form left (then forgotten)."""
     flash = read_flash(request)
+    user = getattr(request.state, "user", None)  # set by api/policy.py for signed-in pages
     response = templates.TemplateResponse(
-        request, name, {"flash": flash, **context}, status_code=status_code
+        request, name, {"flash": flash, "user": user, **context}, status_code=status_code
     )
     if flash is not None:
         response.delete_cookie(FLASH_COOKIE, path="/")

@@ -6,7 +6,8 @@ import uuid
 from urllib.parse import quote
 
 from api.auth import COOKIE, add_user
-from tests.fixtures.system import System
+from tests.api.helpers import receive
+from tests.fixtures.system import System, new_reference
 
 
 def cookie_attributes(set_cookie: str) -> dict[str, str]:
@@ -79,3 +80,16 @@ async def test_a_stale_cookie_is_dropped_on_the_way_to_login(system: System) -> 
         assert cookie_attributes(response.headers["set-cookie"])["max-age"] == "0"
         api = await browser.get("/reports/kpis?from=2026-01-01&to=2026-01-31", headers=stale)
         assert api.status_code == 401  # an API client is told, not redirected
+
+
+async def test_pages_say_who_is_signed_in_and_show_link_officers_only_their_views(system: System) -> None:
+    council = f"Signshire {new_reference('C')}"
+    await receive(system.http, new_reference("SI"), authority=council)
+    async with system.http_as("link_officer", council) as officer:
+        page = await officer.get(f"/councils/{quote(council)}")
+    assert page.status_code == 200, page.text
+    assert "Sign out" in page.text and f"link officer, {council}" in page.text
+    assert 'href="/coordinator"' not in page.text and 'href="/kpis"' not in page.text
+    async with system.http_as("coordinator") as coordinator:
+        page = await coordinator.get("/coordinator")
+    assert 'href="/coordinator"' in page.text and "Sign out" in page.text
