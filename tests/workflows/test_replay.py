@@ -24,6 +24,7 @@ from temporalio.worker import (
     Interceptor,
     Replayer,
     StartActivityInput,
+    StartLocalActivityInput,
     WorkflowInboundInterceptor,
     WorkflowInterceptorClassInput,
     WorkflowOutboundInterceptor,
@@ -44,7 +45,7 @@ MADE_UP_HOLIDAY = date(2027, 1, 20)  # a Wednesday; no such bank holiday exists
 
 
 class StatusSpy(Interceptor):
-    """Keeps the CaseStatus of every record_status activity the (replayed) workflow schedules."""
+    """Keeps the CaseStatus of every record_status (local) activity the replayed workflow runs."""
 
     def __init__(self) -> None:
         self.statuses: list[CaseStatus] = []
@@ -57,6 +58,11 @@ class StatusSpy(Interceptor):
                 if input.activity == "record_status":
                     spy.statuses.append(input.args[0])
                 return super().start_activity(input)
+
+            def start_local_activity(self, input: StartLocalActivityInput) -> Any:
+                if input.activity == "record_status":  # local since the bookkeeping patch
+                    spy.statuses.append(input.args[0])
+                return super().start_local_activity(input)
 
         class Inbound(WorkflowInboundInterceptor):
             def init(self, outbound: WorkflowOutboundInterceptor) -> None:
