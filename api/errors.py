@@ -1,7 +1,7 @@
 """Every error as JSON `{"detail": "..."}`: a sentence a person can act on, never a trace.
 
-Validation errors keep FastAPI's 422 and add the fields at fault; an unreachable PostgreSQL
-or Temporal becomes a 503 that names it.
+Validation errors keep FastAPI's 422 and add the fields at fault, as do values PostgreSQL
+refuses; an unreachable PostgreSQL or Temporal becomes a 503 that names it.
 """
 
 from __future__ import annotations
@@ -78,6 +78,13 @@ async def _database(_: Request, exc: Exception) -> JSONResponse:
     return problem(503, f"PostgreSQL is unreachable: {exc or type(exc).__name__}")
 
 
+async def _bad_value(_: Request, exc: Exception) -> JSONResponse:
+    """PostgreSQL refused a value the request carried (a number past 64 bits, say): the
+    request's fault, so 422 rather than a 500."""
+    log.warning("value refused by PostgreSQL: %r", exc)
+    return problem(422, f"invalid request: a value cannot be stored or searched for ({exc})")
+
+
 async def _temporal(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RPCError)
     log.warning("Temporal error: %s (%s)", exc.message, exc.status)
@@ -91,6 +98,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(ServiceUnavailable, _unavailable)
     app.add_exception_handler(asyncpg.UndefinedTableError, _database)
+    app.add_exception_handler(asyncpg.DataError, _bad_value)
     for exc_type in DATABASE_DOWN:
         app.add_exception_handler(exc_type, _database)
     app.add_exception_handler(RPCError, _temporal)

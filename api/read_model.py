@@ -19,6 +19,8 @@ from api.schemas import (
     LetterCounts,
     LetterDocument,
     LetterSummary,
+    NotificationCounts,
+    PendingNotice,
     TaskView,
     UnallocatedComplaint,
 )
@@ -44,6 +46,11 @@ WHERE reference = $1 ORDER BY opened_on, id
 """
 LETTER_COUNTS = """
 SELECT count(*) AS total, count(mailed_at) AS mailed FROM letters WHERE reference = $1
+"""
+NOTIFICATIONS = """
+SELECT about, subject, notice_date, mailed_at IS NOT NULL AS mailed,
+       cardinality(recipients) > 0 AS addressed
+FROM notifications WHERE reference = $1 ORDER BY notice_date, id
 """
 LETTERS = """
 SELECT id, template, recipient, letter_date, subject, mailed_at IS NOT NULL AS mailed
@@ -74,6 +81,7 @@ async def complaint_view(pool: asyncpg.Pool, reference: str) -> ComplaintView | 
         requests = await conn.fetch(REQUESTS, reference)
         tasks = await conn.fetch(TASKS, reference)
         counts = await conn.fetchrow(LETTER_COUNTS, reference)
+        notices = await conn.fetch(NOTIFICATIONS, reference)
     fields: dict[str, Any] = dict(row)
     complainant = ComplainantView(
         name=fields.pop("complainant_name"), email=fields.pop("complainant_email")
@@ -84,6 +92,17 @@ async def complaint_view(pool: asyncpg.Pool, reference: str) -> ComplaintView | 
         deadlines=explained_deadlines(deadlines, requests),
         tasks=[TaskView(**dict(t)) for t in tasks],
         letters=LetterCounts(**dict(counts)),
+        notifications=notification_counts(notices),
+    )
+
+
+def notification_counts(notices: list[asyncpg.Record]) -> NotificationCounts:
+    """How many notices, how many mailed, and which wait for the mail server (a notice with
+    nobody to send to is neither)."""
+    return NotificationCounts(
+        total=len(notices), mailed=sum(n["mailed"] for n in notices),
+        pending=[PendingNotice(about=n["about"], subject=n["subject"], notice_date=n["notice_date"])
+                 for n in notices if n["addressed"] and not n["mailed"]],
     )
 
 

@@ -46,7 +46,7 @@ Email = Annotated[
     str,
     StringConstraints(strip_whitespace=True),
     AfterValidator(_email),
-    Field(examples=["resident@example.org"]),
+    Field(examples=["resident@example.org"], json_schema_extra={"format": "email"}),
 ]
 
 
@@ -54,9 +54,16 @@ def today_in_london() -> date:
     return datetime.now(LONDON).date()
 
 
+# The working-day calendar (bank holidays) starts here: dates before it cannot be counted,
+# and a mistyped year (0224 for 2024) would leave a deadline overdue by centuries.
+FIRST_DAY = date(2000, 1, 1)
+
+
 def _not_in_future(d: date) -> date:
     if d > today_in_london():
         raise ValueError(f"received date {d} is in the future")
+    if d < FIRST_DAY:
+        raise ValueError(f"received date {d} is before {FIRST_DAY}: is the year mistyped?")
     return d
 
 
@@ -129,6 +136,21 @@ class LetterCounts(BaseModel):
     mailed: int
 
 
+class PendingNotice(BaseModel):
+    about: str = Field(description="the timetable row, e.g. T1, R2")
+    subject: str
+    notice_date: date
+
+
+class NotificationCounts(BaseModel):
+    """Staff notifications. One the mail server has not accepted yet is pending: the
+    workflow keeps retrying it, and it stays listed here until it is mailed."""
+
+    total: int
+    mailed: int
+    pending: list[PendingNotice]
+
+
 class ComplaintView(BaseModel):
     """A complaint as the read model holds it after the workflow's last change."""
 
@@ -153,6 +175,7 @@ class ComplaintView(BaseModel):
     deadlines: list[DeadlineView]
     tasks: list[TaskView]
     letters: LetterCounts
+    notifications: NotificationCounts
 
 
 class LetterSummary(BaseModel):

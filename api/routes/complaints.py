@@ -115,7 +115,13 @@ async def record_event(
 
 @router.get("/{reference}/letters", responses=NOT_FOUND)
 async def list_letters(reference: str, pool: PoolDep) -> list[LetterSummary]:
-    """The letters sent on a complaint, oldest first; GET /letters/{id} shows one."""
-    if not await read_model.complaint_exists(pool, reference):
+    """The letters sent on a complaint, oldest first; GET /letters/{id} shows one.
+
+    `mailed` is false while the mail server has not accepted a letter (it is retried) or when
+    it has no address (posted). Listed even before the complaint's first record: its
+    acknowledgement is stored first, and stays pending while the mail server refuses it.
+    """
+    letters = await read_model.letters(pool, reference)
+    if not letters and not await read_model.complaint_exists(pool, reference):
         raise _unknown(reference)
-    return await read_model.letters(pool, reference)
+    return letters

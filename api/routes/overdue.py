@@ -14,11 +14,13 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pydantic import BaseModel
 
 from api.deps import PoolDep
-from api.schemas import Text, today_in_london
+from api.schemas import FIRST_DAY, Text, today_in_london
 from ombudsflow.db.council_requests import DueItem
 from ombudsflow.overdue_report import build_overdue_report, render_html, render_text
 
 router = APIRouter(prefix="/reports", tags=["reports"])
+
+LAST_DAY = date(2099, 12, 31)
 
 
 class OverdueReportView(BaseModel):
@@ -38,7 +40,8 @@ async def overdue(
     pool: PoolDep,
     council: Annotated[Text | None, Query(description="one council; default: all")] = None,
     today: Annotated[date | None, Query(
-        description="the report's date (default: today in London)"
+        description="the report's date (default: today in London)",
+        ge=FIRST_DAY, le=LAST_DAY,  # working days are counted one by one up to it
     )] = None,
     format: Annotated[Literal["json", "text", "html"], Query(
         description="json, or the mail's plain-text or HTML rendering"

@@ -1,0 +1,78 @@
+"""Limits on what a request may carry, checked before any route reads it.
+
+- Size: nothing the API takes (a complaint, an event, a form, a codec batch) comes near
+  64 KiB, so a larger body is refused with 413 before it is read into memory, whether it
+  declares its length or streams it in chunks.
+- NUL characters: PostgreSQL text cannot hold U+0000, so a name or id carrying one could
+  never be stored; worse, in a complaint it would reach the workflow and fail its letter for
+  ever. Refused with 422 wherever it appears: path, query, or body (raw, %00 or \\u0000).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import unquote_to_bytes
+
+from fastapi import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+MAX_BODY_BYTES = 64 * 1024
+# NUL as a raw byte, and as a form (%00) or JSON (\u0000) body writes it.
+_NUL_IN_FORM = re.compile(rb"\x00|%00")
+_NUL_IN_JSON = re.compile(rb"\x00|\\u0000", re.IGNORECASE)
+_NUL_LONGEST = len(b"\\u0000") - 1  # bytes a chunk must keep from the last, to see one split
+
+
+def _too_large(limit: int) -> str:
+    return f"request body too large: at most {limit // 1024} KiB"
+
+
+NUL_DETAIL = "invalid request: text may not contain NUL characters (U+0000)"
+
+
+class BodyLimit:
+    """Pure ASGI middleware (`app.add_middleware(BodyLimit)`)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await _refuse(send, 413, _too_large(self.max_bytes))
+            return
+        if b"\x00" in scope["path"].encode() or b"\x00" in unquote_to_bytes(scope.get("query_string", b"")):
+            await _refuse(send, 422, NUL_DETAIL)
+            return
+        form = dict(scope["headers"]).get(b"content-type", b"").startswith(b"application/x-www-form-urlencoded")
+        nul = _NUL_IN_FORM if form else _NUL_IN_JSON
+        received, tail = 0, b""
+
+        async def limited() -> Message:
+            nonlocal received, tail
+            message = await receive()
+            if message["type"] == "http.request":
+                body = message.get("body", b"")
+                received += len(body)
+                if received > self.max_bytes:  # a streamed body that never said its length
+                    raise HTTPException(413, _too_large(self.max_bytes))
+                if nul.search(tail + body):
+                    raise HTTPException(422, NUL_DETAIL)
+                tail = (tail + body)[-_NUL_LONGEST:]
+            return message
+
+        await self.app(scope, limited, send)
+
+
+async def _refuse(send: Send, status: int, detail: str) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    await send({
+        "type": "http.response.start", "status": status,
+        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close")],
+    })
+    await send({"type": "http.response.body", "body": body})
