@@ -16,9 +16,11 @@ import asyncio
 import html
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import date
 
+import asyncpg
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -39,6 +41,8 @@ INVITE_BEFORE_DUE: dict[str, int] = {"R1": 3}
 # Once the SMTP server has accepted a message, keep trying to mark it mailed for this long
 # (well inside the activities' 30 s start-to-close) before failing, which would re-send it.
 MARK_MAILED_FOR_SECONDS = 15.0
+# How asyncpg says the server is gone (refused or reset connections, a missing socket file).
+DATABASE_DOWN = (OSError, asyncpg.PostgresConnectionError, asyncpg.CannotConnectNowError, asyncpg.InterfaceError)
 
 
 class ComplaintActivities:
@@ -63,14 +67,13 @@ class ComplaintActivities:
             to = self._letter_recipients(letter)
         except (LetterError, UnknownRole) as error:
             raise ApplicationError(str(error), type=type(error).__name__, non_retryable=True)
-        stored, created = await self.store.save_letter(
-            StoredLetter(
+        async with database():
+            stored, created = await self.store.save_letter(StoredLetter(
                 reference=letter.reference, key=letter.key, template=letter.template,
                 recipient=letter.to, recipient_address=", ".join(to) or None,
                 letter_date=letter.on, subject=rendered.subject, html=rendered.html,
                 text_body=rendered.text,
-            )
-        )
+            ))
         # Send what was stored, so a retry mails the very letter the API shows.
         if stored.mailed_at is None and stored.recipient_address:
             await self.mailer.send(
@@ -87,15 +90,14 @@ class ComplaintActivities:
             recipients = self.directory.addresses(notice.authority, notice.roles, investigator)
         except UnknownRole as error:
             raise ApplicationError(str(error), type="UnknownRole", non_retryable=True)
-        stored, _ = await self.store.save_notification(
-            StoredNotification(
+        async with database():
+            stored, _ = await self.store.save_notification(StoredNotification(
                 reference=notice.reference, key=notice.key, about=notice.about,
                 roles=list(notice.roles), recipients=recipients, subject=notice.subject,
                 body=notice.body, notice_date=notice.on, request=notice.request,
-            )
-        )
-        if notice.task is not None:
-            await self.store.open_task(notice.reference, notice.task, notice.on)
+            ))
+            if notice.task is not None:
+                await self.store.open_task(notice.reference, notice.task, notice.on)
         if stored.mailed_at is None and stored.recipients:
             await self.mailer.send(
                 stored.recipients, f"[{notice.reference}] {stored.subject}",
@@ -106,7 +108,8 @@ class ComplaintActivities:
 
     @activity.defn(name="record_status")
     async def record_status(self, status: CaseStatus) -> None:
-        await self.store.record_status(status)
+        async with database():
+            await self.store.record_status(status)
 
     def _message_id(self, kind: str, row_id: int, reference: str) -> str:
         return stable_message_id(kind, row_id, reference, getattr(self.mailer, "sender", ""))
@@ -126,7 +129,8 @@ async def after_mailing(mark: Callable[[int], Awaitable[None]], row_id: int) -> 
     pause = 0.2
     while True:
         try:
-            await mark(row_id)
+            async with database():
+                await mark(row_id)
             return
         except Exception:
             if time.monotonic() + pause > give_up:
@@ -134,6 +138,19 @@ async def after_mailing(mark: Callable[[int], Awaitable[None]], row_id: int) -> 
             log.warning("marking %s mailed failed; retrying in %.1f s", row_id, pause, exc_info=True)
             await asyncio.sleep(pause)
             pause = min(pause * 2, 2.0)
+
+
+@asynccontextmanager
+async def database() -> AsyncIterator[None]:
+    """Say "PostgreSQL is unreachable" when it is, rather than a bare socket error: the
+    failure operators read in the Temporal UI while the activity is retried."""
+    try:
+        yield
+    except DATABASE_DOWN as exc:
+        if isinstance(exc, ValueError):  # asyncpg's DataError: a bad value, not a lost server
+            raise
+        raise ApplicationError(f"PostgreSQL is unreachable: {exc or type(exc).__name__}",
+                               type="DatabaseUnavailable") from exc
 
 
 def invites(notice: StaffNotice) -> list[Attachment]:

@@ -4,8 +4,9 @@ A PostgreSQL of its own (the embedded wheel, in a folder of its own) so the stop
 other test. Temporal (the session's dev server) and the worker stay up. While the database
 is down:
 - the API answers 503 naming PostgreSQL on every route that reads it, never a 500 or a trace;
-- activities fail and Temporal retries them with growing pauses (1 s, 2 s, 4 s...); a staff
-  event and a new complaint arriving meanwhile wait in their workflows;
+- activities fail and Temporal retries them with growing pauses (1 s, 2 s, 4 s...), the
+  failure operators see saying "PostgreSQL is unreachable"; a staff event and a new complaint
+  arriving meanwhile wait in their workflows;
 - a letter the SMTP server accepted just as the database went away is marked mailed once the
   database is back (the activity keeps trying to mark it), so it is not sent a second time.
 Once it is back every letter and notice exists once and was mailed once.
@@ -139,7 +140,7 @@ async def _outage(database, folder, pool, client, queue, smtp, app, http):  # no
     assert "send_letter" == activity.activity_type.name
     pause = activity.next_attempt_schedule_time.ToDatetime() - activity.last_attempt_complete_time.ToDatetime()
     assert pause.total_seconds() >= 1.5, f"no backoff: {pause} between attempts {activity.attempt - 1} and {activity.attempt}"
-    assert activity.last_failure.message, "the failure is kept for operators"
+    assert activity.last_failure.message.startswith("PostgreSQL is unreachable"), activity.last_failure.message
     assert time.monotonic() - down_at < 14, "back before the window letter's activity gives up marking it"
 
     database = start_embedded(folder / "data", database="faults")
