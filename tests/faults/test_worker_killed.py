@@ -14,6 +14,14 @@ letter exists once in PostgreSQL. The "DATA" letter reaches the SMTP server once
 letter reaches it twice: mail is at least once, and this is the one window where that shows.
 Both copies carry the same Message-ID, made from the stored letter, so mail systems that
 de-duplicate on it (and the recipient's reader) show one letter.
+
+A third complaint waits on its timer through the kill. Timers live in the server: after the
+restart it is still pending, due when it was, and every complaint waits on its next action
+(T1, at 09:00 on its day) and takes its next staff event on the new worker. The timer is
+checked as scheduled, not waited for: on a real-time server a complaint's next action is
+hours away at least (actions fall at 09:00; any action due today is taken at once), and the
+time-skipping server cannot stand in, because the killed worker's open polls swallow tasks
+there and time stops.
 """
 
 from __future__ import annotations
