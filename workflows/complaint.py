@@ -74,6 +74,7 @@ class ComplaintWorkflow:
         self.lock = asyncio.Lock()
         self.woken = False
         self.holidays_changed = False
+        self.ready = False  # calendar loaded and the day of receipt done: events may apply
 
     # ----------------------------------------------------------------- the timetable
 
@@ -82,6 +83,7 @@ class ComplaintWorkflow:
         await self._load_calendar()
         if complaint.carried is None:
             await self._received(complaint)
+        self.ready = True
         while self.case.stage != Stage.CLOSED:
             async with self.lock:
                 if self.holidays_changed:
@@ -470,6 +472,7 @@ class ComplaintWorkflow:
     @asynccontextmanager
     async def _event(self, check: Callable[[], None]) -> AsyncIterator[date]:
         """Apply a staff event: take today's due actions first, check again, change, record."""
+        await workflow.wait_condition(lambda: self.ready)  # an event sent the moment it started
         async with self.lock:
             today = self.clock.today()
             await self._take_actions_due(today)
