@@ -13,6 +13,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("worker", help="run the Temporal worker against TEMPORAL_ADDRESS")
     sub.add_parser("api", help="run the HTTP API against TEMPORAL_ADDRESS and DATABASE_URL")
     sub.add_parser("migrate", help="apply database migrations to DATABASE_URL")
+    purge = sub.add_parser("purge", help="remove personal data of complaints closed longer ago "
+                           "than RETENTION_DAYS_AFTER_CLOSURE (statistics stay)")
+    purge.add_argument("--today", help="judge as of this date (YYYY-MM-DD; default: today)")
     sim = sub.add_parser("simulate", help="run a scenario on the time-skipping test server")
     sim.add_argument("scenario", help="scenario JSON file (SPEC.md format)")
     from ombudsflow import users
@@ -24,6 +27,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "users":
         return users.main(args)
 
+    if args.command == "purge":
+        from ombudsflow.db.retention import main as purge_main
+
+        return purge_main(args.today)
     if args.command == "simulate":
         from ombudsflow.simulate import main as simulate_main
 

@@ -16,6 +16,8 @@ class Settings(BaseSettings):
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
     task_queue: str = "complaints"
+    # Personal data is purged this many days after a complaint closes (`ombudsflow purge`).
+    retention_days_after_closure: int = 6 * 365
     # AES-GCM keys for Temporal payloads, "id:base64,id2:base64"; the first encrypts.
     payload_keys: str | None = None
     smtp_host: str = "127.0.0.1"
