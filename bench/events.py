@@ -26,7 +26,7 @@ from api.auth import add_user
 from api.main import create_app
 from api.temporal import start_complaint
 from bench.bare import BareWorkflow
-from bench.harness import (WorkerProcess, alternate, history_length, log, ratio, run_bounded, services,
+from bench.harness import (Refusals, WorkerProcess, alternate, history_length, log, ratio, run_bounded, services,
                            write_results)
 from bench.intake import complaint
 from domain.events import ForwardedToInvestigation
@@ -50,10 +50,14 @@ async def main(complaints: int, n: int, concurrency: int, rounds: int, warmup: i
                 WorkerProcess(svc, "complaint", "complaints") as worker:
             log(f"setting up {complaints} complaints awaiting allocation and {complaints} bare workflows")
 
+            refusals = Refusals()
+
             async def setup(i: int) -> None:
                 handle = await start_complaint(client, complaint(i, "EV"), "complaints")
-                await handle.execute_update(ComplaintWorkflow.wait_recorded)  # as POST /complaints does
-                await handle.execute_update(ComplaintWorkflow.forwarded_to_investigation, ForwardedToInvestigation())
+                # As POST /complaints does: events only once the complaint is on record.
+                await refusals.patiently(lambda: handle.execute_update(ComplaintWorkflow.wait_recorded))
+                await refusals.patiently(lambda: handle.execute_update(
+                    ComplaintWorkflow.forwarded_to_investigation, ForwardedToInvestigation()))
                 bare = await svc.bare.start_workflow(BareWorkflow.run, id=f"bare-{i}", task_queue="bare")
                 await bare.execute_update(BareWorkflow.noop)
 

@@ -376,6 +376,31 @@ def write_results(name: str, result: dict[str, Any]) -> Path:
     return path
 
 
+class Refusals:
+    """Counts updates the server refused because the workflow's task had just failed.
+
+    Under load a complaint's first workflow task can overrun the SDK's 2 s deadlock
+    detector (TMPRL1101); Temporal retries that task, but an update sent meanwhile is
+    refused at once ("Workflow Task in failed state"). The benchmark retries such an update,
+    as a patient client would, and reports how often it happened.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    async def patiently(self, call: Callable[[], Awaitable[Any]], *, wait: float = 0.5) -> Any:
+        from temporalio.service import RPCError
+
+        while True:
+            try:
+                return await call()
+            except RPCError as refused:
+                if "Workflow Task in failed state" not in refused.message:
+                    raise
+                self.count += 1
+                await asyncio.sleep(wait)
+
+
 async def history_length(client: Client, workflow_id: str) -> int:
     """Events in the workflow's history: Temporal's unit of work (each one written and read)."""
     return len((await client.get_workflow_handle(workflow_id).fetch_history()).events)

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from api.temporal import WORKER_TIMEOUT, start_complaint
 from bench.bare import BareWorkflow
-from bench.harness import (WorkerProcess, alternate, history_length, log, ratio, run_bounded, services,
+from bench.harness import (Refusals, WorkerProcess, alternate, history_length, log, ratio, run_bounded, services,
                            write_results)
 from domain.records import Complainant, ComplaintInput
 from workflows import ComplaintWorkflow
@@ -47,10 +47,12 @@ async def main(n: int, concurrency: int, rounds: int, warmup: int) -> None:
         assert svc.pool is not None and svc.mail is not None
         client = svc.client
 
+        refusals = Refusals()
+
         async def ours(i: int, prefix: str = "BENCH") -> None:
             # As the API does, minus its 20 s patience: a slower answer is counted, not dropped.
             handle = await start_complaint(client, complaint(i, prefix), "complaints")
-            await handle.execute_update(ComplaintWorkflow.wait_recorded)
+            await refusals.patiently(lambda: handle.execute_update(ComplaintWorkflow.wait_recorded))
 
         async def bare(i: int, prefix: str = "bare") -> None:
             handle = await svc.bare.start_workflow(BareWorkflow.run, id=f"{prefix}-{i}", task_queue="bare")
@@ -85,6 +87,7 @@ async def main(n: int, concurrency: int, rounds: int, warmup: int) -> None:
         "ombudsflow": {**ours_run.summary(), "recorded": recorded, "acknowledgements_stored_and_mailed": stored,
                        "mails_received": mailed, "slower_than_api_timeout": slow,
                        "history_events_per_complaint": histories[0],
+                       "updates_refused_workflow_task_failed": refusals.count,
                        "worker_peak_rss_mb": round(peak / 2**20, 1)},
         "bare": {**bare_run.summary(), "history_events_per_workflow": histories[1]},
         "ratio": ratio(ours_run.per_second, bare_run.per_second),

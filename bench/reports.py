@@ -58,7 +58,9 @@ async def explain(pool: asyncpg.Pool, sql: str, *args: Any) -> dict[str, Any]:
     """The plan's scans and joins, and the execution time PostgreSQL measured."""
     lines = [r[0] for r in await pool.fetch(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}", *args)]
     nodes = []
-    for line in lines:
+    for k, line in enumerate(lines):
+        if k and "->" not in line:  # a node's details (keys, filters, buffers), not a node
+            continue
         m = re.match(r"\s*(?:->\s*)?((?:Parallel )?(?:Index Only Scan|Index Scan|Bitmap Index Scan|Bitmap Heap Scan|"
                      r"Seq Scan|Hash Join|Merge Join|Nested Loop|Nested Loop Anti Join|Hash Anti Join|"
                      r"Merge Anti Join|Sort|HashAggregate|GroupAggregate|Aggregate|Append|Unique)[^(]*)", line)

@@ -32,7 +32,7 @@ from temporalio.testing import TimeSkipper
 
 from api.temporal import start_complaint
 from bench.bare import BareTimerWorkflow
-from bench.harness import Services, WorkerProcess, log, ratio, run_bounded, services, write_results
+from bench.harness import Refusals, Services, WorkerProcess, log, ratio, run_bounded, services, write_results
 from bench.intake import complaint
 from domain import timetable
 from domain.calendar import england_and_wales
@@ -90,10 +90,13 @@ async def complaints_storm(svc: Services, n: int, concurrency: int) -> dict[str,
     async with WorkerProcess(svc, "complaint", "complaints") as worker:
         log(f"setting up {n} complaints, forwarded on {day} (their clock); T4 letters due {due_at}")
 
+        refusals = Refusals()
+
         async def setup(i: int) -> None:
             handle = await start_complaint(client, one_complaint(i), "complaints")
-            await handle.execute_update(ComplaintWorkflow.wait_recorded)
-            await handle.execute_update(ComplaintWorkflow.forwarded_to_investigation, ForwardedToInvestigation())
+            await refusals.patiently(lambda: handle.execute_update(ComplaintWorkflow.wait_recorded))
+            await refusals.patiently(lambda: handle.execute_update(
+                ComplaintWorkflow.forwarded_to_investigation, ForwardedToInvestigation()))
 
         began = time.perf_counter()
         await run_bounded(n, concurrency, setup, timeout=max(600, n * 2))
@@ -135,6 +138,7 @@ async def complaints_storm(svc: Services, n: int, concurrency: int) -> dict[str,
         "worker_rss_before_mb": round(rss_before / 2**20, 1),
         "worker_peak_rss_mb": round(peak / 2**20, 1), "worker_lifetime_maxrss_mb": report["maxrss_mb"],
         "setup_seconds": round(setup_seconds, 1), "fast_forward_seconds": round(ff_seconds, 1),
+        "setup_updates_refused_workflow_task_failed": refusals.count,
     }
 
 
