@@ -100,7 +100,8 @@ async def measure(months: int, history_limit: int, label: str) -> dict[str, Any]
         runtime=quiet_runtime())
     try:
         began = time.perf_counter()
-        simulation = await run_scenario(scenario, env)
+        async with asyncio.timeout(600):  # bounded: a stalled server fails the run
+            simulation = await run_scenario(scenario, env)
         seconds = time.perf_counter() - began
         runs = await runs_of(env.client, f"complaint-{reference}")
     finally:

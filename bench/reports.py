@@ -35,6 +35,8 @@ from ombudsflow.db import council_requests, kpis
 from ombudsflow.db.council_requests import soon_until
 
 TARGET_P99_MS = 100
+# Plan nodes that only move rows between the ones that matter (scans, joins, sorts).
+PLUMBING = {"Hash", "Parallel Hash", "Gather", "Gather Merge", "Materialize", "Memoize", "Result"}
 
 
 def last_monday() -> date:
@@ -61,12 +63,11 @@ async def explain(pool: asyncpg.Pool, sql: str, *args: Any) -> dict[str, Any]:
     for k, line in enumerate(lines):
         if k and "->" not in line:  # a node's details (keys, filters, buffers), not a node
             continue
-        m = re.match(r"\s*(?:->\s*)?((?:Parallel )?(?:Index Only Scan|Index Scan|Bitmap Index Scan|Bitmap Heap Scan|"
-                     r"Seq Scan|Hash Join|Merge Join|Nested Loop|Nested Loop Anti Join|Hash Anti Join|"
-                     r"Merge Anti Join|Sort|HashAggregate|GroupAggregate|Aggregate|Append|Unique)[^(]*)", line)
-        if m:
-            rows = re.search(r"rows=(\d+)", line)
-            nodes.append(m.group(1).strip() + (f" ({rows.group(1)} rows)" if rows else ""))
+        m = re.match(r"\s*(?:->\s*)?([^(]+)\(actual", line)  # the node: "Index Scan using x on t"
+        name = m.group(1).strip() if m else ""
+        if name and name not in PLUMBING:
+            rows = re.search(r"rows=([\d.]+)", line)
+            nodes.append(name + (f" ({float(rows.group(1)):.0f} rows)" if rows else ""))
     execution = next((float(x) for line in lines for x in re.findall(r"Execution Time: ([\d.]+) ms", line)), None)
     return {"execution_ms": execution, "nodes": nodes, "plan": lines}
 

@@ -62,7 +62,8 @@ async def _simulate_many(index: int, count: int) -> dict[str, Any]:
             reference = f"{scenario.complaint.reference}-{index}-{k}"
             one = replace(scenario, complaint=replace(scenario.complaint, reference=reference))
             began = time.perf_counter()
-            simulation = await run_scenario(one, env)
+            async with asyncio.timeout(120):  # bounded: a stalled server fails the run
+                simulation = await run_scenario(one, env)
             latencies.append(time.perf_counter() - began)
             wrong += simulation.lines != expected
     finally:
