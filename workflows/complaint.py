@@ -65,7 +65,7 @@ class ComplaintWorkflow:
             received=complaint.received, complainant=complaint.complainant,
         ))
         self.case = self.file.case
-        self.effects = Effects(complaint, self.file, self.clock)
+        self.effects = Effects(self.complaint, self.file, self.clock)  # never the carried file
         if carried:
             self.effects.recorded_version, self.effects.recorded_timeline = carried.recorded_version, carried.recorded_timeline
         self.calendar = WorkingCalendar()
