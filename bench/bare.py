@@ -1,7 +1,7 @@
 """Bare Temporal: the no-op workflow, update and activity every figure is divided by.
 
-Defined here, with the SDK's default worker settings (as `worker.main.build_worker` uses),
-so a ratio compares Ombudsflow's work with nothing but Temporal's own round trips.
+Defined here, with the worker settings `worker.main.build_worker` uses (the SDK's slots and
+pollers, the same workflow cache), so a ratio compares Ombudsflow's work with nothing but Temporal's own round trips.
 """
 
 from __future__ import annotations
@@ -69,9 +69,12 @@ class BareActivities:
 
 def bare_worker(client: Client, task_queue: str, activities: BareActivities) -> Worker:
     """SDK defaults, like `build_worker`: the same slots, pollers and workflow cache."""
+    from worker.main import MAX_CACHED_WORKFLOWS  # here: the sandbox re-imports this module per workflow
+
     return Worker(
         client,
         task_queue=task_queue,
+        max_cached_workflows=MAX_CACHED_WORKFLOWS,
         workflows=[BareWorkflow, BareTimerWorkflow],
         activities=[activities.noop],
     )

@@ -42,7 +42,7 @@ def _share(index: int, count: int) -> dict[str, Any]:
 
 
 async def _simulate_many(index: int, count: int) -> dict[str, Any]:
-    from temporalio.contrib.pydantic import pydantic_data_converter
+    from ombudsflow.temporal import pydantic_data_converter
     from temporalio.testing import WorkflowEnvironment
 
     from bench.harness import quiet_runtime

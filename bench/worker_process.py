@@ -42,7 +42,7 @@ async def serve(args: argparse.Namespace) -> None:
         activities = ComplaintActivities(
             PgStore(pool), SmtpMailer("127.0.0.1", args.smtp_port, SENDER), Directory.load(None)
         )
-        worker = build_worker(client, activities, args.task_queue)
+        worker = build_worker(client, activities, args.task_queue, share_project_modules=True)
     else:
         worker = bare_worker(client, args.task_queue, bare)
 

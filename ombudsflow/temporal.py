@@ -5,11 +5,38 @@ from __future__ import annotations
 import dataclasses
 
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.converter import DataConverter
+from temporalio.contrib.pydantic import PydanticJSONPlainPayloadConverter
+from temporalio.converter import (
+    CompositePayloadConverter,
+    DataConverter,
+    DefaultPayloadConverter,
+    JSONPlainPayloadConverter,
+)
 
 from ombudsflow.codec import EncryptionCodec, Keyring
 from ombudsflow.settings import Settings
+
+
+# One pydantic JSON converter for the whole process. The SDK makes a payload converter for
+# every workflow it loads; the stock pydantic one starts with an empty TypeAdapter cache, so
+# each complaint rebuilt the adapter for ComplaintInput and CaseStatus (measured: a quarter
+# of the worker's CPU at the 09:00 storm). The type hints are our own frozen dataclasses,
+# shared with the workflow sandbox, so one cache serves them all.
+_PYDANTIC_JSON = PydanticJSONPlainPayloadConverter()
+
+
+class PayloadConverter(CompositePayloadConverter):
+    """Temporal's default converters, JSON done by pydantic (dates round-trip), one adapter
+    cache per process."""
+
+    def __init__(self) -> None:
+        super().__init__(*(
+            _PYDANTIC_JSON if isinstance(c, JSONPlainPayloadConverter) else c
+            for c in DefaultPayloadConverter.default_encoding_payload_converters
+        ))
+
+
+pydantic_data_converter = DataConverter(payload_converter_class=PayloadConverter)
 
 
 def data_converter(keyring: Keyring | None) -> DataConverter:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest_asyncio
 from temporalio import activity, workflow
 from temporalio.common import RetryPolicy
-from temporalio.contrib.pydantic import pydantic_data_converter
+from ombudsflow.temporal import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 

@@ -9,7 +9,7 @@ import pytest
 from google.protobuf import json_format
 from temporalio.api.common.v1 import Payload, Payloads
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
+from ombudsflow.temporal import pydantic_data_converter
 
 from ombudsflow.codec import ENCODING, EncryptionCodec, Keyring, UnknownKey
 from tests.api.helpers import receive

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from temporalio import activity
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
+from ombudsflow.temporal import pydantic_data_converter
 from temporalio.worker import (
     Interceptor,
     Replayer,
