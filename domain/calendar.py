@@ -9,14 +9,18 @@ bank holidays from the maintained `holidays` library, for callers outside workfl
 from __future__ import annotations
 
 import calendar as _stdlib_calendar
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 
 @dataclass(frozen=True)
 class WorkingCalendar:
-    """Monday to Friday, except the bank holidays it was given."""
+    """Monday to Friday, except the bank holidays it was given.
+
+    The holidays are read, never changed, once the calendar is made: counts use a sorted copy.
+    """
 
     holidays: dict[date, str] = field(default_factory=dict)
 
@@ -42,12 +46,17 @@ class WorkingCalendar:
         return d
 
     def working_days_between(self, start: date, end: date) -> int:
-        """Working days after start up to and including end (0 if end <= start)."""
-        count, d = 0, start
-        while d < end:
-            d += timedelta(days=1)
-            count += self.is_working_day(d)
-        return count
+        """Working days after start up to and including end (0 if end <= start).
+
+        Constant time whatever the span (reports count the age of thousands of cases per
+        request): weekdays by whole weeks, less the weekday bank holidays found by bisection.
+        """
+        if end <= start:
+            return 0
+        a, b = start.toordinal(), end.toordinal()
+        closed = self._weekday_holidays
+        holidays = bisect_right(closed, b) - bisect_right(closed, a)
+        return _weekdays_through(b) - _weekdays_through(a) - holidays
 
     def skipped_between(self, start: date, end: date) -> list[tuple[date, str]]:
         """Non-working days strictly after start up to end, named, for explaining a due date."""
@@ -61,12 +70,24 @@ class WorkingCalendar:
                 out.append((d, d.strftime("%A")))
         return out
 
+    @cached_property
+    def _weekday_holidays(self) -> list[int]:
+        """Ordinals of the holidays on Monday to Friday, sorted: the only days besides
+        weekends that a count skips (a Saturday Christmas closes nothing more)."""
+        return sorted(d.toordinal() for d in self.holidays if d.weekday() < 5)
+
     def _step(self, d: date, n: int, direction: int) -> date:
         while n:
             d += timedelta(days=direction)
             if self.is_working_day(d):
                 n -= 1
         return d
+
+
+def _weekdays_through(ordinal: int) -> int:
+    """Mondays to Fridays from 1 January of year 1 (ordinal 1, a Monday) to this day, inclusive."""
+    weeks, days = divmod(ordinal, 7)
+    return 5 * weeks + min(days, 5)
 
 
 def add_weeks(d: date, weeks: int) -> date:
