@@ -3,7 +3,8 @@
 About six years of complaints at the Ombudsman's rate (17,000 a year): most closed, a few
 thousand open across the stages, with the deadlines, tasks and council requests their
 workflows would have recorded by `today`, judged by the same rules (met by the due date,
-missed after it, pending or overdue while open). Deterministic for a given seed. Only the
+missed after it, pending or overdue while open), and the KPI columns record_status keeps on
+each complaint (ombudsflow.db.kpis.kpi_marks). Deterministic for a given seed. Only the
 tables the reports read are filled (not letters, notifications or the timeline).
 """
 
@@ -17,6 +18,8 @@ from datetime import date, timedelta
 import asyncpg
 
 from domain.calendar import england_and_wales
+from domain.records import Deadline
+from ombudsflow.db.kpis import kpi_marks
 
 COUNCILS = [f"{name} {kind} Council" for name in (
     "Ashford", "Barnet", "Bexley", "Bolton", "Bristol", "Camden", "Cornwall", "Derby", "Dorset",
@@ -42,6 +45,7 @@ COMPLAINT_COLUMNS = (
     "stage", "received", "forwarded_on", "urgent_target", "allocated_on", "investigator",
     "first_contact_on", "closed_on", "next_deadline", "overdue", "version", "closed_reason",
     "draft_decision_on", "final_decision_on", "outcome", "dip_sample",
+    "t1_status", "t1_due", "t14_13w_status", "t14_26w_status", "t14_52w_status",
 )
 DEADLINE_COLUMNS = ("reference", "name", "due", "label", "rule", "status", "met_on", "target")
 TASK_COLUMNS = ("id", "reference", "name", "role", "title", "due", "assignee", "status", "opened_on", "closed_on")
@@ -170,6 +174,7 @@ def _complaint(rows: Rows, rng: random.Random, cal, today: date, ref: str, autho
                 request(f"REC-{k + 1}", "remedy", final, final + timedelta(days=rng.choice((30, 60, 90))))
 
     overdue = any(d[5] == "overdue" for d in deadlines)
+    marks = kpi_marks(Deadline(*d[1:]) for d in deadlines)  # as record_status keeps them
     rows.deadlines.extend(deadlines)
     rows.complaints.append((
         ref, authority, "HOS" if rng.random() < 0.2 else "LGSCO", "Housing repairs", f"Complainant {ref}",
@@ -177,6 +182,7 @@ def _complaint(rows: Rows, rng: random.Random, cal, today: date, ref: str, autho
         investigator, at(contact), closed_on, min(open_dues) if open_dues and not closed_on else None,
         overdue and not closed_on, 5, "decided" if closed_on else None, draft, final, outcome,
         bool(not closed_on and received <= today - timedelta(weeks=52)),
+        marks.t1_status, marks.t1_due, marks.t14_13w_status, marks.t14_26w_status, marks.t14_52w_status,
     ))
 
 

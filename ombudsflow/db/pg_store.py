@@ -15,6 +15,7 @@ from domain.records import (
     Task,
     TimelineEntry,
 )
+from ombudsflow.db.kpis import kpi_marks
 from ombudsflow.db.store import (
     StoredComplaint,
     StoredLetter,
@@ -148,6 +149,7 @@ class PgStore:
     async def record_status(self, status: CaseStatus) -> bool:
         s = status
         today = status_day(s)
+        marks = kpi_marks(s.deadlines)  # the KPI columns, from the deadlines written below
         async with self.pool.acquire() as conn, conn.transaction():
             # The upsert's WHERE skips an older snapshot and locks the row for the rest.
             written = await conn.fetchval(
@@ -157,9 +159,11 @@ class PgStore:
                        first_contact_on, closed_on, next_deadline, overdue, version,
                        closed_reason, draft_decision_on, final_decision_on, outcome,
                        review_requested_on, public_report_on, further_report_on,
-                       non_compliance_on, dip_sample)
+                       non_compliance_on, dip_sample, t1_status, t1_due, t14_13w_status,
+                       t14_26w_status, t14_52w_status)
                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                           $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)
+                           $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27,
+                           $28, $29, $30, $31, $32)
                    ON CONFLICT (reference) DO UPDATE SET
                        authority = EXCLUDED.authority, scheme = EXCLUDED.scheme,
                        subject = EXCLUDED.subject, complainant_name = EXCLUDED.complainant_name,
@@ -181,6 +185,10 @@ class PgStore:
                        further_report_on = EXCLUDED.further_report_on,
                        non_compliance_on = EXCLUDED.non_compliance_on,
                        dip_sample = EXCLUDED.dip_sample,
+                       t1_status = EXCLUDED.t1_status, t1_due = EXCLUDED.t1_due,
+                       t14_13w_status = EXCLUDED.t14_13w_status,
+                       t14_26w_status = EXCLUDED.t14_26w_status,
+                       t14_52w_status = EXCLUDED.t14_52w_status,
                        updated_at = now()
                    WHERE complaints.version <= EXCLUDED.version
                    RETURNING true""",
@@ -190,7 +198,8 @@ class PgStore:
                 s.closed_on, s.next_deadline, s.overdue, s.version,
                 s.closed_reason, s.draft_decision_on, s.final_decision_on, s.outcome,
                 s.review_requested_on, s.public_report_on, s.further_report_on,
-                s.non_compliance_on, s.dip_sample,
+                s.non_compliance_on, s.dip_sample, marks.t1_status, marks.t1_due,
+                marks.t14_13w_status, marks.t14_26w_status, marks.t14_52w_status,
             )
             # Before the version check: a late, older snapshot may still hold the only copy of
             # some lines (the row exists then, so the foreign key holds). Each line goes to its

@@ -44,9 +44,8 @@ def relations_read_whole(plan: Any) -> set[str]:
 
 
 CASES = {
-    "decided_or_allocated": (kpis.DECIDED_OR_ALLOCATED, (START, END, TODAY),
-                             {"complaints_received", "deadlines_pkey"}),
-    "closed_within": (kpis.CLOSED_WITHIN, (START, END), {"complaints_closed", "deadlines_pkey"}),
+    "decided_or_allocated": (kpis.DECIDED_OR_ALLOCATED, (START, END, TODAY), {"complaints_received"}),
+    "closed_within": (kpis.CLOSED_WITHIN, (START, END), {"complaints_closed"}),
     "open_over_52_weeks": (kpis.OPEN_OVER_52_WEEKS, (TODAY, TODAY - timedelta(weeks=52)),
                            {"complaints_open_by_received", "complaints_closed"}),
     "on_time_by_council": (kpis.ON_TIME_BY_COUNCIL, (START, END, ["remedy"]),
