@@ -137,3 +137,17 @@ async def pending_timers(handle: Any) -> list[datetime]:
 def action_time(day: date) -> datetime:
     """09:00 London on `day`: when the workflow takes an action due that day."""
     return datetime.combine(day, time_of_day(9, 0), tzinfo=ZoneInfo("Europe/London"))
+
+
+async def fired_timers(handle: Any) -> list[datetime]:
+    """When each of the workflow's timers fired, as the server stamped it: the workflow's own
+    time, which a fast-forward moves ahead of the wall clock."""
+    return [event.event_time.ToDatetime(timezone.utc) async for event in handle.fetch_history_events()
+            if event.HasField("timer_fired_event_attributes")]
+
+
+async def activities_scheduled(handle: Any, name: str) -> int:
+    """How often the workflow asked for activity `name` (retries of one call count once)."""
+    return sum([1 async for event in handle.fetch_history_events()
+                if event.HasField("activity_task_scheduled_event_attributes")
+                and event.activity_task_scheduled_event_attributes.activity_type.name == name])

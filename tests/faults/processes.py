@@ -19,6 +19,8 @@ from pathlib import Path
 from tests.fixtures.system import TEST_KEYRING, temporal_binary
 
 ROOT = Path(__file__).resolve().parents[2]
+# Lets `temporalio.testing.TimeSkipper.fast_forward` move one workflow's clock (as bench/ does).
+TIME_SKIPPING_FLAG = ("--dynamic-config-value", "frontend.WorkflowTimeSkippingEnabled=true")
 
 
 def free_port() -> int:
@@ -66,15 +68,17 @@ def stop_group(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM, time
 
 class DevServer:
     """`temporal server start-dev` on a SQLite file, on ports fixed for its whole life, so a
-    restart serves the same address and the same stored workflows."""
+    restart serves the same address and the same stored workflows. `time_skipping` lets a
+    test fast-forward one workflow's clock, so a timer weeks away falls due in seconds."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, time_skipping: bool = False) -> None:
         from workflows import search_attributes
 
         self.folder = folder
         self.db_file = folder / "t.db"
         self.port, self.http_port, self.metrics_port = free_port(), free_port(), free_port()
         self.search_attributes = [f"{a.name}={a._metadata_type}" for a in search_attributes.ALL]
+        self.extra_args = list(TIME_SKIPPING_FLAG) if time_skipping else []
         self.process: subprocess.Popen[bytes] | None = None
         self.starts = 0
 
@@ -91,6 +95,7 @@ class DevServer:
         ]
         for attribute in self.search_attributes:
             args += ["--search-attribute", attribute]
+        args += self.extra_args
         self.starts += 1
         log = open(self.folder / f"temporal-{self.starts}.log", "wb")
         self.process = subprocess.Popen(

@@ -5,16 +5,14 @@ reply) when the server stops. While it is down the worker process keeps running 
 held letters are accepted by the SMTP server; their activities cannot report back. After the
 restart on the same file and port: every complaint is still there, waiting on the same timers,
 and takes its next event; every letter due in the meantime exists once and was mailed once.
+The timers are checked as scheduled (their actions are weeks away);
+tests/faults/test_timer_due_during_outage.py has one fall due while the server is down.
 """
 
 from __future__ import annotations
 
 import asyncio
-import shutil
-import tempfile
 import time
-import uuid
-from pathlib import Path
 
 import asyncpg
 from temporalio.client import Client, WorkflowUpdateStage
@@ -23,8 +21,8 @@ from api.temporal import start_complaint
 from domain.events import Allocated, FirstContactMade, ForwardedToInvestigation
 from ombudsflow.temporal import data_converter
 from tests.faults.ledger import all_mailed, assert_sent_once, new_complaint, pending_timers, rows, until
-from tests.faults.mailbox import faulty_smtp
-from tests.faults.processes import DevServer, WorkerProcess, wait_until
+from tests.faults.harness import fault_harness
+from tests.faults.processes import wait_until
 from tests.fixtures.system import TEST_KEYRING
 from workflows import ComplaintWorkflow
 
@@ -32,22 +30,8 @@ DOWN_FOR_SECONDS = 5
 
 
 async def test_dev_server_restarted_every_complaint_resumes(pg_pool: asyncpg.Pool, pg_url: str) -> None:
-    folder = Path(tempfile.mkdtemp(prefix="faults-restart-"))
-    server = DevServer(folder)
-    server.start()
-    try:
-        with faulty_smtp() as smtp:
-            queue = f"faults-restart-{uuid.uuid4().hex[:8]}"
-            worker = WorkerProcess(folder, temporal_address=server.address, database_url=pg_url,
-                                   task_queue=queue, smtp_port=smtp.port)
-            try:
-                async with asyncio.timeout(150):
-                    await _restart_under_load(pg_pool, server, worker, smtp, queue)
-            finally:
-                worker.stop()
-    finally:
-        server.stop()
-        shutil.rmtree(folder, ignore_errors=True)
+    async with fault_harness("restart", pg_url) as system, asyncio.timeout(150):
+        await _restart_under_load(pg_pool, system.server, system.worker, system.smtp, system.queue)
 
 
 async def _restart_under_load(pg_pool, server, worker, smtp, queue) -> None:  # noqa: ANN001

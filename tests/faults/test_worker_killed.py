@@ -17,21 +17,19 @@ de-duplicate on it (and the recipient's reader) show one letter.
 
 A third complaint waits on its timer through the kill. Timers live in the server: after the
 restart it is still pending, due when it was, and every complaint waits on its next action
-(T1, at 09:00 on its day) and takes its next staff event on the new worker. The timer is
-checked as scheduled, not waited for: on a real-time server a complaint's next action is
+(T1, at 09:00 on its day) and takes its next staff event on the new worker. Here the timer
+is checked as scheduled, not waited for: on a real-time server a complaint's next action is
 hours away at least (actions fall at 09:00; any action due today is taken at once), and the
 time-skipping server cannot stand in, because the killed worker's open polls swallow tasks
-there and time stops.
+there and time stops. tests/faults/test_timer_due_during_outage.py fast-forwards one
+workflow's clock on the dev server so its timer falls due while the worker is dead, and
+shows it fires afterwards, once.
 """
 
 from __future__ import annotations
 
 import asyncio
-import shutil
-import tempfile
-import uuid
 from datetime import timedelta
-from pathlib import Path
 
 import asyncpg
 from temporalio.client import Client
@@ -43,29 +41,15 @@ from ombudsflow.temporal import data_converter
 from tests.faults.ledger import (
     action_time, all_mailed, assert_sent_once, copies, new_complaint, pending_timers, rows, until,
 )
-from tests.faults.mailbox import faulty_smtp
-from tests.faults.processes import DevServer, WorkerProcess, wait_until
+from tests.faults.harness import fault_harness
+from tests.faults.processes import wait_until
 from tests.fixtures.system import TEST_KEYRING
 from workflows import ComplaintWorkflow
 
 
 async def test_worker_killed_mid_letter_letter_exists_once(pg_pool: asyncpg.Pool, pg_url: str) -> None:
-    folder = Path(tempfile.mkdtemp(prefix="faults-kill-"))
-    server = DevServer(folder)
-    server.start()
-    try:
-        with faulty_smtp() as smtp:
-            queue = f"faults-kill-{uuid.uuid4().hex[:8]}"
-            worker = WorkerProcess(folder, temporal_address=server.address, database_url=pg_url,
-                                   task_queue=queue, smtp_port=smtp.port)
-            try:
-                async with asyncio.timeout(150):
-                    await _kill_and_restart(pg_pool, server, worker, smtp, queue)
-            finally:
-                worker.stop()
-    finally:
-        server.stop()
-        shutil.rmtree(folder, ignore_errors=True)
+    async with fault_harness("kill", pg_url) as system, asyncio.timeout(150):
+        await _kill_and_restart(pg_pool, system.server, system.worker, system.smtp, system.queue)
 
 
 async def _kill_and_restart(pg_pool, server, worker, smtp, queue) -> None:  # noqa: ANN001
@@ -105,8 +89,8 @@ async def _kill_and_restart(pg_pool, server, worker, smtp, queue) -> None:  # no
     assert {m.message_id for m in smtp.to(held.complainant.email)} == {again.message_id}
 
     # Timers live in the server: the one set before the kill is still there, unchanged, and
-    # each complaint waits on its next action, T1 at 09:00 on its day (hours or days away on
-    # a real-time server, so it is checked as scheduled rather than waited for).
+    # each complaint waits on its next action, T1 at 09:00 on its day (weeks away on a
+    # real-time server, so checked as scheduled; test_timer_due_during_outage.py waits one out).
     assert await pending_timers(handles[waiting.reference]) == timers_before
     calendar = england_and_wales()
     for complaint in (waiting, stalled, held):
