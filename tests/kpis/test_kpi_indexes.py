@@ -49,7 +49,7 @@ CASES = {
     "open_over_52_weeks": (kpis.OPEN_OVER_52_WEEKS, (TODAY, TODAY - timedelta(weeks=52)),
                            {"complaints_open_by_received", "complaints_closed"}),
     "on_time_by_council": (kpis.ON_TIME_BY_COUNCIL, (START, END, ["remedy"]),
-                           {"requests_answered_by_date"}),
+                           {"requests_answered_by_kind"}),
     "timeline_past": (timeline.PAST, ("K08",), {"timeline_pkey"}),
     "timeline_future": (timeline.FUTURE, ("K08",), {"deadlines_pkey", "requests_pkey"}),
 }
