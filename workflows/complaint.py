@@ -113,6 +113,8 @@ class ComplaintWorkflow:
             for weeks in timetable.KPI_MARK_WEEKS:
                 self.file.set_deadline(f"T14-{weeks}w", timetable.kpi_mark(complaint.received, weeks),
                                        f"{weeks} weeks from receipt (KPI)", self.clock.today(), target=True)
+            if _on_record_before_acknowledged():
+                await self.effects.record()
             await self.effects.letter("T0", "acknowledgement", "complainant", dates={"target": t1})
             await self.effects.record()
 
@@ -534,3 +536,10 @@ class ComplaintWorkflow:
 
     def _set_deadline(self, name: str, due: timetable.Due, label: str) -> date:
         return self.file.set_deadline(name, due, label, self.clock.today())
+
+
+def _on_record_before_acknowledged() -> bool:
+    """A new complaint is in the read model before its acknowledgement goes out, so people see
+    it (and `POST /complaints` answers 201) even while the mail server refuses mail; the
+    letter shows as pending meanwhile. Complaints started before this change keep their order."""
+    return workflow.patched("on-record-before-acknowledged")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,11 +31,24 @@ def complaint_body(reference: str, **overrides: Any) -> dict[str, Any]:
 
 
 async def receive(http: httpx.AsyncClient, reference: str, **overrides: Any) -> dict[str, Any]:
-    """POST a complaint that must be accepted; its view."""
+    """POST a complaint that must be accepted; its view once its day of receipt is done.
+
+    The complaint is on record (201) before its acknowledgement goes out; tests that compare
+    a view before and after an event start from the settled one: the acknowledgement sent and
+    on the complaint's timeline.
+    """
     response = await http.post("/complaints", json=complaint_body(reference, **overrides))
     assert response.status_code == 201, response.text
-    view: dict[str, Any] = response.json()
+    async with asyncio.timeout(20):
+        while not await acknowledged(http, reference):
+            await asyncio.sleep(0.05)
+    view: dict[str, Any] = (await http.get(f"/complaints/{reference}")).json()
     return view
+
+
+async def acknowledged(http: httpx.AsyncClient, reference: str) -> bool:
+    timeline = (await http.get(f"/complaints/{reference}/timeline")).json()
+    return any(line.get("template") == "acknowledgement" for line in timeline["past"])
 
 
 async def send(

@@ -46,6 +46,15 @@ def new_complaint(prefix: str, *, received_days_ago: int = 3, email: bool = True
     return ComplaintInput(**fields)
 
 
+def complaint_json(complaint: ComplaintInput) -> dict[str, Any]:
+    """The same complaint as a `POST /complaints` body."""
+    return {
+        "reference": complaint.reference, "received": complaint.received.isoformat(),
+        "scheme": complaint.scheme, "authority": complaint.authority, "subject": complaint.subject,
+        "complainant": {"name": complaint.complainant.name, "email": complaint.complainant.email},
+    }
+
+
 async def until(check: Callable[[], Awaitable[T] | T], timeout: float, what: str, interval: float = 0.1) -> T:
     """Poll `check()` (awaiting it if need be) until it returns something truthy; unlike
     processes.wait_until the event loop keeps running, for workers and APIs in this process."""

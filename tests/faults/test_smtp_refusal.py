@@ -1,7 +1,8 @@
 """Fault: the SMTP server refuses mail, first "try later" (451), then "refused" (554).
 
 One complaint's acknowledgement and another's T1 notice to the assessment manager are
-refused. The activities are retried (Temporal keeps the SMTP server's answer as the failure),
+refused. The first complaint is created through the API while its acknowledgement is being
+refused: it is on record at once (201), its letter pending. The activities are retried (Temporal keeps the SMTP server's answer as the failure),
 the API shows the letter and the notice as pending the whole time, a permanent-looking 554
 drops nothing, and once the server accepts, each goes out exactly once.
 """
@@ -22,7 +23,7 @@ from ombudsflow.db import PgStore
 from ombudsflow.directory import Directory
 from ombudsflow.mail import SmtpMailer
 from ombudsflow.settings import Settings
-from tests.faults.ledger import all_mailed, assert_sent_once, new_complaint, until
+from tests.faults.ledger import all_mailed, complaint_json, assert_sent_once, new_complaint, until
 from tests.faults.mailbox import faulty_smtp
 from tests.fixtures.system import TEST_KEYRING, bearer
 from worker.main import build_worker
@@ -56,7 +57,11 @@ async def _refuse_then_accept(client, queue, smtp, http, pg_pool) -> None:  # no
     manager = Directory.load(None).addresses(notice.authority, ["assessment_manager"])[0]
     resident = letter.complainant.email
     smtp.refuse_for.update({resident: LATER, manager: LATER})
-    handles = [await start_complaint(client, c, queue) for c in (letter, notice)]
+    # Through the API: the complaint is on record at once (201), mail server or not.
+    created = await http.post("/complaints", json=complaint_json(letter))
+    assert created.status_code == 201, created.text
+    assert created.json()["stage"] == "assessment"
+    handles = [client.get_workflow_handle(f"complaint-{letter.reference}"), await start_complaint(client, notice, queue)]
 
     async def pending() -> bool:
         letters = (await http.get(f"/complaints/{letter.reference}/letters")).json()
