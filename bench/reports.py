@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
+import itertools
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -37,6 +39,7 @@ from ombudsflow.db.council_requests import soon_until
 TARGET_P99_MS = 100
 # Plan nodes that only move rows between the ones that matter (scans, joins, sorts).
 PLUMBING = {"Hash", "Parallel Hash", "Gather", "Gather Merge", "Materialize", "Memoize", "Result"}
+_explained = itertools.count()
 
 
 def last_monday() -> date:
@@ -57,8 +60,24 @@ async def timed(repeat: int, call: Callable[[], Awaitable[Any]]) -> tuple[Run, i
 
 
 async def explain(pool: asyncpg.Pool, sql: str, *args: Any) -> dict[str, Any]:
-    """The plan's scans and joins, and the execution time PostgreSQL measured."""
-    lines = [r[0] for r in await pool.fetch(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}", *args)]
+    """The plan's scans and joins, and the execution time PostgreSQL measured.
+
+    The plan the timed runs used: asyncpg prepares a statement once per connection, and after
+    five runs PostgreSQL may keep a generic plan for it, made without the arguments' values
+    (it does for the overdue report: primary-key lookups of complaints, where the plan for
+    the values reads the whole table). So the statement is prepared and run the same way
+    before EXPLAIN EXECUTE; EXPLAIN of the statement with its values shows a plan never used.
+    """
+    name = f"bench_explained_{next(_explained)}"  # asyncpg caches row shapes by statement text
+    call = f"EXECUTE {name}" + (f"({', '.join(_literal(a) for a in args)})" if args else "")
+    async with pool.acquire() as conn:
+        await conn.execute(f"PREPARE {name} AS {sql}")
+        try:
+            for _ in range(6):
+                await conn.execute(call)
+            lines = [r[0] for r in await conn.fetch(f"EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {call}")]
+        finally:
+            await conn.execute(f"DEALLOCATE {name}")
     nodes = []
     for k, line in enumerate(lines):
         if k and "->" not in line:  # a node's details (keys, filters, buffers), not a node
@@ -66,10 +85,20 @@ async def explain(pool: asyncpg.Pool, sql: str, *args: Any) -> dict[str, Any]:
         m = re.match(r"\s*(?:->\s*)?([^(]+)\(actual", line)  # the node: "Index Scan using x on t"
         name = m.group(1).strip() if m else ""
         if name and name not in PLUMBING:
-            rows = re.search(r"rows=([\d.]+)", line)
-            nodes.append(name + (f" ({float(rows.group(1)):.0f} rows)" if rows else ""))
+            rows, loops = re.search(r"rows=([\d.]+)", line), re.search(r"loops=(\d+)", line)
+            per_loop = f" x {loops.group(1)} loops" if loops and int(loops.group(1)) > 1 else ""
+            nodes.append(name + (f" ({float(rows.group(1)):.0f} rows{per_loop})" if rows else ""))
     execution = next((float(x) for line in lines for x in re.findall(r"Execution Time: ([\d.]+) ms", line)), None)
     return {"execution_ms": execution, "nodes": nodes, "plan": lines}
+
+
+def _literal(value: Any) -> str:
+    """An argument of EXECUTE: a date, a string or a list of strings, typed."""
+    if isinstance(value, date):
+        return f"'{value.isoformat()}'::date"
+    if isinstance(value, list):
+        return f"ARRAY[{', '.join(_literal(v) for v in value)}]::text[]"
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 async def main(n: int, repeat: int) -> None:
@@ -80,6 +109,10 @@ async def main(n: int, repeat: int) -> None:
         began = time.perf_counter()
         counts = await load(pool, rows)
         log(f"loaded {counts} in {time.perf_counter() - began:.1f} s")
+        # The generated rows (a million tuples) are not the API's to keep: held, they made
+        # Python's full collections, that walk every live object, take 100+ ms inside timed runs.
+        del rows
+        gc.collect()
         stages = dict(await pool.fetch("SELECT stage, count(*) FROM complaints GROUP BY stage ORDER BY 2 DESC"))
         busiest = await pool.fetchval(
             "SELECT authority FROM requests WHERE status = 'open' GROUP BY authority ORDER BY count(*) DESC LIMIT 1")

@@ -86,8 +86,8 @@ class WorkingCalendar:
 
 def _weekdays_through(ordinal: int) -> int:
     """Mondays to Fridays from 1 January of year 1 (ordinal 1, a Monday) to this day, inclusive."""
-    weeks, days = divmod(ordinal, 7)
-    return 5 * weeks + min(days, 5)
+    weeks, day = divmod(ordinal, 7)  # day: 1..5 Monday..Friday, 6 Saturday, 0 Sunday
+    return 5 * weeks + (day if day < 5 else 5)  # not min(): this runs twice per count
 
 
 def add_weeks(d: date, weeks: int) -> date:

@@ -174,6 +174,11 @@ def _request_row(
 # when one council is asked for, so the planner can use requests_open_by_council).
 # A task whose name is the id of an open request of the same complaint (the link officer's
 # R1 task for that request) is the request itself: it is listed once, as the request.
+# Plans (bench/reports.py prints them, at 100,000 complaints): the open requests come from
+# requests_open_by_due (or requests_open_by_council), the tasks from the partial tasks_open,
+# the requests they duplicate are a hash anti join; every council's tasks then find their
+# complaint's authority by complaints_pkey, one lookup per task (the generic plan asyncpg's
+# prepared statement settles on), one council's by complaints_authority and a hash join.
 _DUE_ITEMS = """
 SELECT 'request' AS item, r.reference, r.authority, r.id, r.kind AS title_key,
        'link_officer' AS holder, r.due, r.kind, r.original_due,
