@@ -8,8 +8,9 @@ search attributes it starts with.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from temporalio.client import (
     Client,
@@ -28,6 +29,8 @@ from workflows.search_attributes import AUTHORITY, SCHEME, STAGE, URGENT
 # How long a request waits for a worker to run its update (a worker normally takes well under
 # a second); after that the API answers without it instead of hanging.
 WORKER_TIMEOUT = timedelta(seconds=20)
+
+T = TypeVar("T")
 
 
 class AlreadyExists(Exception):
@@ -77,12 +80,28 @@ async def wait_recorded(handle: WorkflowHandle[Any, Any]) -> CaseStatus | None:
     """The first snapshot once the read model has it; None if no worker got to it in time."""
     try:
         async with asyncio.timeout(WORKER_TIMEOUT.total_seconds()):
-            status: CaseStatus = await handle.execute_update(
+            status: CaseStatus = await _patiently(lambda: handle.execute_update(
                 "wait_recorded", result_type=CaseStatus
-            )
+            ))
             return status
     except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
         return None
+
+
+async def _patiently(call: Callable[[], Awaitable[T]]) -> T:
+    """Send an update again while the workflow's task is being retried.
+
+    Temporal refuses an update at once ("Workflow Task in failed state") while a workflow
+    task that failed (say, a busy worker overran the deadlock detector) waits for its retry;
+    the retry normally follows within a second. The caller's timeout bounds the patience.
+    """
+    while True:
+        try:
+            return await call()
+        except RPCError as refused:
+            if "Workflow Task in failed state" not in refused.message:
+                raise
+            await asyncio.sleep(0.5)
 
 
 async def send_event(client: Client, reference: str, event_type: str, event: Any) -> None:
@@ -91,7 +110,7 @@ async def send_event(client: Client, reference: str, event_type: str, event: Any
     handle = client.get_workflow_handle(workflow_id(reference))
     try:
         async with asyncio.timeout(WORKER_TIMEOUT.total_seconds()):
-            await handle.execute_update(event_type, event)
+            await _patiently(lambda: handle.execute_update(event_type, event))
     except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as exc:
         raise NoWorker(reference) from exc
     except WorkflowUpdateFailedError as exc:
