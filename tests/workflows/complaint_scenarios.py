@@ -56,9 +56,12 @@ def lines(sim: Simulation, kind: str, **match: Any) -> list[dict[str, Any]]:
     ]
 
 
-def letters(sim: Simulation) -> list[tuple[str, str, str]]:
-    """(date, template, to) of every letter, in the order sent."""
-    return [(l["date"], l["template"], l["to"]) for l in lines(sim, "letter")]
+def letters(sim: Simulation, *templates: str) -> list[tuple[str, str, str]]:
+    """(date, template, to) of every letter, or only of those `templates`, in the order sent."""
+    return [
+        (l["date"], l["template"], l["to"]) for l in lines(sim, "letter")
+        if not templates or l["template"] in templates
+    ]
 
 
 def deadline(sim: Simulation, name: str) -> Deadline:
