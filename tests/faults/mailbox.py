@@ -18,9 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from aiosmtpd.controller import Controller
-
-from tests.faults.processes import free_port, wait_until
+from tests.faults.processes import wait_until
+from tests.fixtures.smtp import start_listener
 
 
 @dataclass(frozen=True)
@@ -90,15 +89,7 @@ class FaultySmtp:
 @contextmanager
 def faulty_smtp() -> Iterator[FaultySmtp]:
     sink = FaultySmtp()
-    for attempt in range(5):  # a port picked free can be taken before we bind it
-        sink.port = free_port()
-        controller = Controller(sink, hostname=sink.host, port=sink.port)
-        try:
-            controller.start()
-            break
-        except Exception:
-            if attempt == 4:
-                raise
+    controller, sink.port = start_listener(sink, sink.host)
     try:
         yield sink
     finally:
