@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 from playwright.async_api import Browser, Page, expect
@@ -23,6 +24,25 @@ def task_row(page: Page, reference: str, name: str):  # type: ignore[no-untyped-
     ).filter(has_text=name)
 
 
+def coordinator(site: str, council: str) -> str:
+    """The coordinator's page filtered to one council, so other tests' cases stay out of it."""
+    return f"{site}/coordinator?council={quote(council)}"
+
+
+async def forwarded_for_allocation(system: System, reference: str, council: str) -> dict[str, Any]:
+    """Receives and forwards a complaint; its T3 (allocate) task once the workflow opens it."""
+    await receive(system.http, reference, authority=council)
+    assert (await send(system.http, reference, "forwarded_to_investigation")).status_code == 200
+    return await open_task(system.http, reference, "T3")
+
+
+async def allocate(page: Page, reference: str, investigator: str) -> None:
+    """Names the investigator on the complaint's T3 row and presses its Allocate button."""
+    row = task_row(page, reference, "T3")
+    await row.get_by_label(f"Investigator for {reference}").fill(investigator)
+    await row.get_by_role("button", name="Allocate").click()
+
+
 async def test_the_unallocated_list_puts_urgent_first_then_the_longest_waiting(
     system: System, site: str, page: Page, artifacts: Path
 ) -> None:
@@ -35,7 +55,7 @@ async def test_the_unallocated_list_puts_urgent_first_then_the_longest_waiting(
     forwarded = await send(system.http, urgent, "forwarded_to_investigation", target=target)
     assert forwarded.status_code == 200, forwarded.text
 
-    await page.goto(f"{site}/coordinator?council={quote(council)}")
+    await page.goto(coordinator(site, council))
     rows = page.locator('[aria-labelledby="unallocated"] tbody tr')
     await expect(rows).to_have_count(2)
     await expect(rows.nth(0)).to_contain_text(urgent)  # forwarded later, but urgent
@@ -50,14 +70,10 @@ async def test_a_coordinator_allocates_with_the_button_and_the_workflow_moves_on
     system: System, site: str, page: Page, artifacts: Path
 ) -> None:
     council, reference = new_council("Alloc"), new_reference("CA")
-    await receive(system.http, reference, authority=council)
-    assert (await send(system.http, reference, "forwarded_to_investigation")).status_code == 200
-    await open_task(system.http, reference, "T3")
+    await forwarded_for_allocation(system, reference, council)
 
-    await page.goto(f"{site}/coordinator?council={quote(council)}")
-    row = task_row(page, reference, "T3")
-    await row.get_by_label(f"Investigator for {reference}").fill("inv-pages")
-    await row.get_by_role("button", name="Allocate").click()
+    await page.goto(coordinator(site, council))
+    await allocate(page, reference, "inv-pages")
 
     await expect(page.locator(".notice-success")).to_contain_text(f"T3 on {reference} is done")
     await expect(page.locator(".notice-success")).to_contain_text("investigation stage")
@@ -82,7 +98,7 @@ async def test_a_decision_at_the_20_day_target_forwards_the_case_and_opens_alloc
     await receive(system.http, reference, authority=council, received=received)
     await open_task(system.http, reference, "T1")
 
-    await page.goto(f"{site}/coordinator?council={quote(council)}")
+    await page.goto(coordinator(site, council))
     row = task_row(page, reference, "T1")
     await expect(row).to_contain_text("days late")
     button = row.get_by_role("button", name="Record the decision")
@@ -98,8 +114,7 @@ async def test_a_decision_at_the_20_day_target_forwards_the_case_and_opens_alloc
     await expect(task_row(page, reference, "T1")).to_have_count(0)
     await expect(task_row(page, reference, "T3")).to_have_count(1)
     await page.screenshot(path=artifacts / "coordinator-decided.png", full_page=True)
-    await task_row(page, reference, "T3").get_by_label(f"Investigator for {reference}").fill("inv-9")
-    await task_row(page, reference, "T3").get_by_role("button", name="Allocate").click()
+    await allocate(page, reference, "inv-9")
     await expect(page.locator(".notice-success")).to_contain_text("investigation stage")
     await expect(task_row(page, reference, "T3")).to_have_count(0)
 
@@ -108,16 +123,12 @@ async def test_a_refusal_comes_back_as_a_message_and_changes_nothing(
     system: System, site: str, page: Page, artifacts: Path
 ) -> None:
     council, reference = new_council("Twice"), new_reference("CT")
-    await receive(system.http, reference, authority=council)
-    assert (await send(system.http, reference, "forwarded_to_investigation")).status_code == 200
-    await open_task(system.http, reference, "T3")
-    await page.goto(f"{site}/coordinator?council={quote(council)}")
+    await forwarded_for_allocation(system, reference, council)
+    await page.goto(coordinator(site, council))
     # Someone else allocates it through the API while this page is open...
     assert (await send(system.http, reference, "allocated", investigator="inv-api")).status_code == 200
     # ...so the button on the stale page is refused, with the reason.
-    row = task_row(page, reference, "T3")
-    await row.get_by_label(f"Investigator for {reference}").fill("inv-late")
-    await row.get_by_role("button", name="Allocate").click()
+    await allocate(page, reference, "inv-late")
     notice = page.locator(".notice-error")
     await expect(notice).to_have_attribute("role", "alert")
     await expect(notice).to_contain_text(f"Nothing was recorded. Task {reference}/T3 is already done")
@@ -132,10 +143,8 @@ async def test_the_task_button_is_reached_and_pressed_with_the_keyboard(
     system: System, site: str, page: Page, artifacts: Path
 ) -> None:
     council, reference = new_council("Keys"), new_reference("CK")
-    await receive(system.http, reference, authority=council)
-    assert (await send(system.http, reference, "forwarded_to_investigation")).status_code == 200
-    await open_task(system.http, reference, "T3")
-    await page.goto(f"{site}/coordinator?council={quote(council)}")
+    await forwarded_for_allocation(system, reference, council)
+    await page.goto(coordinator(site, council))
 
     # The first Tab shows the skip link; Enter moves to the main content.
     await page.keyboard.press("Tab")
@@ -171,17 +180,13 @@ async def test_the_button_works_without_javascript(
     system: System, site: str, browser: Browser
 ) -> None:
     council, reference = new_council("NoScript"), new_reference("CN")
-    await receive(system.http, reference, authority=council)
-    assert (await send(system.http, reference, "forwarded_to_investigation")).status_code == 200
-    await open_task(system.http, reference, "T3")
+    await forwarded_for_allocation(system, reference, council)
     context = await browser.new_context(java_script_enabled=False)
     await sign_in(context, system, site)
     try:
         page = await context.new_page()
-        await page.goto(f"{site}/coordinator?council={quote(council)}")
-        row = task_row(page, reference, "T3")
-        await row.get_by_label(f"Investigator for {reference}").fill("inv-plain")
-        await row.get_by_role("button", name="Allocate").click()
+        await page.goto(coordinator(site, council))
+        await allocate(page, reference, "inv-plain")
         await expect(page.locator(".notice-success")).to_contain_text(f"T3 on {reference} is done")
     finally:
         await context.close()
@@ -192,9 +197,7 @@ async def test_the_button_works_without_javascript(
 async def test_a_form_from_another_site_or_back_to_another_site_is_refused(system: System) -> None:
     """No browser needed: the checks are on the form post itself."""
     council, reference = new_council("Origin"), new_reference("CO")
-    await receive(system.http, reference, authority=council)
-    assert (await send(system.http, reference, "forwarded_to_investigation")).status_code == 200
-    task = await open_task(system.http, reference, "T3")
+    task = await forwarded_for_allocation(system, reference, council)
     url = f"/pages/tasks/{task['id']}/complete"
     form = {"investigator": "inv-x", "back": "https://elsewhere.example/phish"}
 
