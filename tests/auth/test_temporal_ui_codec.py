@@ -15,12 +15,10 @@ import json
 import socket
 import uuid
 from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest
 import pytest_asyncio
 import uvicorn
-from playwright.async_api import Browser, BrowserContext, async_playwright
+from playwright.async_api import Browser, BrowserContext
 from temporalio.testing import WorkflowEnvironment
 
 from api.auth import add_user
@@ -28,10 +26,8 @@ from api.schemas import ComplaintIn
 from api.temporal import start_complaint
 from tests.api.helpers import complaint_body
 from tests.fixtures.system import TEST_KEYRING, System, new_reference, temporal_binary
+from tests.pages.chromium import launched_chromium
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 NAME = "Ottoline Verbeek-Quist"  # the complainant only the operator may read
 
 
@@ -85,14 +81,8 @@ async def stack(system: System) -> AsyncIterator[Stack]:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def browser() -> AsyncIterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (bin/test does it as root)")
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            await chromium.close()
+    async with launched_chromium() as chromium:
+        yield chromium
 
 
 async def browser_of(browser: Browser, stack: Stack, *, include_credentials: bool) -> BrowserContext:

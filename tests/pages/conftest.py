@@ -1,7 +1,6 @@
 """The pages served by a real uvicorn on a free port, and Debian's chromium to drive them.
 
-The browser is the system's (`apt-get install chromium`), driven by Playwright's Python API;
-no browser is ever downloaded. Screenshots go to test-artifacts/pages/ (git-ignored).
+Screenshots go to test-artifacts/pages/ (git-ignored).
 """
 
 from __future__ import annotations
@@ -15,15 +14,11 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 import uvicorn
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page
 
 from tests.fixtures.system import System, sign_in
+from tests.pages.chromium import launched_chromium
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
-]
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "pages"
 
 
@@ -53,14 +48,8 @@ async def site(system: System) -> AsyncIterator[str]:
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def browser() -> AsyncIterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (bin/test does it as root)")
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            await chromium.close()
+    async with launched_chromium() as chromium:
+        yield chromium
 
 
 @pytest_asyncio.fixture(loop_scope="session")
