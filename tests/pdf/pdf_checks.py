@@ -113,6 +113,20 @@ def pdf_chunks(text: str) -> list[str]:
     return chunks
 
 
+def assert_same_letter(html: str, pdf: Path, running_heads: list[str]) -> str:
+    """Every sentence of the HTML is in the PDF, and the PDF shows nothing the HTML lacks.
+
+    Returns the PDF's body as compared (flattened, bullets as spaces), for further checks."""
+    pdf_body = body_text(pdf, running_heads)
+    flat_pdf = normalise(pdf_body.replace("•", " "))
+    missing = [s for s in html_sentences(html) if s not in flat_pdf]
+    assert not missing, f"in the HTML letter but not in the PDF: {missing}"
+    flat_html = normalise(" ".join(html_lines(html)))
+    extra = [c for c in pdf_chunks(pdf_body) if c not in flat_html]
+    assert not extra, f"in the PDF but not in the HTML letter: {extra}"
+    return flat_pdf
+
+
 def render_png(pdf: Path, page: int, out_prefix: Path) -> Path:
     subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", str(page), "-l", str(page),
                     "-singlefile", str(pdf), str(out_prefix)], check=True)
