@@ -8,6 +8,7 @@ a read model of many years' cases.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -17,30 +18,23 @@ from ombudsflow.db import kpis, timeline
 from tests.kpis.seed import END, START, TODAY, Seeded
 
 
-def index_names(plan: Any) -> set[str]:
-    found: set[str] = set()
+def plan_nodes(plan: Any) -> Iterator[dict[str, Any]]:
+    """Every object in an EXPLAIN (FORMAT JSON) plan, however deeply nested."""
     if isinstance(plan, dict):
-        if "Index Name" in plan:
-            found.add(plan["Index Name"])
+        yield plan
         for value in plan.values():
-            found |= index_names(value)
+            yield from plan_nodes(value)
     elif isinstance(plan, list):
         for item in plan:
-            found |= index_names(item)
-    return found
+            yield from plan_nodes(item)
+
+
+def index_names(plan: Any) -> set[str]:
+    return {node["Index Name"] for node in plan_nodes(plan) if "Index Name" in node}
 
 
 def relations_read_whole(plan: Any) -> set[str]:
-    found: set[str] = set()
-    if isinstance(plan, dict):
-        if plan.get("Node Type") == "Seq Scan":
-            found.add(plan["Relation Name"])
-        for value in plan.values():
-            found |= relations_read_whole(value)
-    elif isinstance(plan, list):
-        for item in plan:
-            found |= relations_read_whole(item)
-    return found
+    return {node["Relation Name"] for node in plan_nodes(plan) if node.get("Node Type") == "Seq Scan"}
 
 
 CASES = {
