@@ -130,6 +130,19 @@ async def decode_statuses(context: BrowserContext, stack: Stack) -> tuple[bool, 
     return shown, statuses
 
 
+async def decoded_for(
+    browser: Browser, stack: Stack, token: str | None, *, include_credentials: bool = True
+) -> tuple[bool, set[int]]:
+    """`decode_statuses` in a fresh browser, signed in with `token` unless it is None."""
+    context = await browser_of(browser, stack, include_credentials=include_credentials)
+    try:
+        if token is not None:
+            await sign_in(context, stack, token)
+        return await decode_statuses(context, stack)
+    finally:
+        await context.close()
+
+
 async def test_the_ui_decodes_for_a_signed_in_operator_only(
     system: System, stack: Stack, browser: Browser
 ) -> None:
@@ -137,23 +150,8 @@ async def test_the_ui_decodes_for_a_signed_in_operator_only(
     _, officer = await add_user(system.pool, f"ui-lo-{uuid.uuid4().hex[:8]}", "link_officer",
                                 "Example Borough Council")
 
-    context = await browser_of(browser, stack, include_credentials=True)
-    await sign_in(context, stack, operator)
-    assert await decode_statuses(context, stack) == (True, {200})
-    await context.close()
-
-    context = await browser_of(browser, stack, include_credentials=True)
-    await sign_in(context, stack, officer)
-    assert await decode_statuses(context, stack) == (False, {403})
-    await context.close()
-
-    context = await browser_of(browser, stack, include_credentials=True)  # nobody signed in
-    assert await decode_statuses(context, stack) == (False, {401})
-    await context.close()
-
+    assert await decoded_for(browser, stack, operator) == (True, {200})
+    assert await decoded_for(browser, stack, officer) == (False, {403})
+    assert await decoded_for(browser, stack, None) == (False, {401})  # nobody signed in
     # The dev server's own codec setting sends no cookie: signed in or not, nothing decoded.
-    context = await browser_of(browser, stack, include_credentials=False)
-    await sign_in(context, stack, operator)
-    assert await decode_statuses(context, stack) == (False, {401})
-    await context.close()
-
+    assert await decoded_for(browser, stack, operator, include_credentials=False) == (False, {401})
