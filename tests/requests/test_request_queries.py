@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections import Counter
+from datetime import date, timedelta
 
 import pytest
 
+from domain.calendar import england_and_wales
 from ombudsflow.db.council_requests import (
     councils_with_due_items,
     due_items,
@@ -173,3 +175,21 @@ async def test_query_plans_use_the_indexes(seeded: Seeded) -> None:
     }
     for name, index in expected.items():
         assert index in plans[name], f"{name}: {plans[name]}"
+
+
+async def test_items_sharing_a_due_date_each_carry_that_dates_working_days(seeded: Seeded) -> None:
+    """due_items counts each due date once; every item on it gets the calendar's counts, and
+    the day-by-day count agrees (the Christmas 2027 holidays fall inside the horizon)."""
+    items = await due_items(seeded.pool, today=TODAY)
+    per_date = Counter(i.due for i in items)
+    assert max(per_date.values()) > 1 and len(per_date) > 5  # dates shared, and several of them
+    for i in items:
+        assert i.working_days_overdue == count_working_days(i.due, TODAY), i
+        assert i.working_days_left == count_working_days(TODAY, i.due), i
+
+
+def count_working_days(start: date, end: date) -> int:
+    """Weekdays after start up to end, less England-and-Wales bank holidays, one day at a time."""
+    listed = england_and_wales().holidays
+    days = (start + timedelta(days=n) for n in range(1, (end - start).days + 1))
+    return sum(1 for d in days if d.weekday() < 5 and d not in listed)
