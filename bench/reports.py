@@ -9,7 +9,8 @@ straight to the read model with COPY. Then each report is run the way the API ru
   council alone (what its link officer gets), and the Monday run's list of councils;
 - the KPIs for the last twelve months (ombudsflow.db.kpis.kpi_report).
 
-Target: p99 under 100 ms. EXPLAIN ANALYZE of each statement shows how it is answered.
+Target: p99 under 100 ms. EXPLAIN ANALYZE of each statement, prepared and run as the timed
+calls run it, shows how it is answered.
 PostgreSQL only, no Temporal: there is no bare baseline for a query.
 
     .venv/bin/python -m bench.reports [--n 100000] [--repeat 100]
