@@ -22,7 +22,7 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes, Workfl
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from domain.records import CaseStatus, ComplaintInput, Stage
+from domain.records import Applied, ComplaintInput, Stage
 from workflows import ComplaintWorkflow
 from workflows.search_attributes import AUTHORITY, SCHEME, STAGE, URGENT
 
@@ -76,14 +76,14 @@ async def start_complaint(
         raise AlreadyExists(complaint.reference) from exc
 
 
-async def wait_recorded(handle: WorkflowHandle[Any, Any]) -> CaseStatus | None:
-    """The first snapshot once the read model has it; None if no worker got to it in time."""
+async def wait_recorded(handle: WorkflowHandle[Any, Any]) -> Applied | None:
+    """Once the read model holds the complaint; None if no worker got to it in time."""
     try:
         async with asyncio.timeout(WORKER_TIMEOUT.total_seconds()):
-            status: CaseStatus = await _patiently(lambda: handle.execute_update(
-                "wait_recorded", result_type=CaseStatus
+            recorded: Applied = await _patiently(lambda: handle.execute_update(
+                "wait_recorded", result_type=Applied
             ))
-            return status
+            return recorded
     except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
         return None
 

@@ -214,6 +214,15 @@ class CaseStatus:
     timeline: list[TimelineEntry] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Applied:
+    """What a staff event's Workflow Update answers: the change is on record as `version`."""
+
+    reference: str
+    version: int
+    stage: str
+
+
 @dataclass
 class CarriedFile:
     """What a complaint carries into its next run when it continues as new."""

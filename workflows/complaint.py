@@ -44,7 +44,7 @@ with workflow.unsafe.imports_passed_through():
         MarkedUrgent,
         RequestAnswered,
     )
-    from domain.records import CaseStatus, ComplaintInput, Extension, Party, Stage, TimelineEntry
+    from domain.records import Applied, CaseStatus, ComplaintInput, Extension, Party, Stage, TimelineEntry
     from workflows.agenda import Action
     from workflows.clock import Clock
     from workflows.council_requests import CouncilRequests
@@ -228,19 +228,19 @@ class ComplaintWorkflow:
     # ----------------------------------------------------------------- staff events
 
     @workflow.update
-    async def closed_at_assessment(self, event: ClosedAtAssessment) -> CaseStatus:
+    async def closed_at_assessment(self, event: ClosedAtAssessment) -> Applied:
         async with self._event(lambda: rules.check_closed_at_assessment(self.case)) as today:
             self.file.resolve("T1", today)
             self.file.close_task("T1")
             self.file.close(today, event.reason or "decided at assessment")
-        return self.status()
+        return self._applied()
 
     @closed_at_assessment.validator
     def _validate_closed_at_assessment(self, event: ClosedAtAssessment) -> None:
         self._refuse_if_invalid(lambda: rules.check_closed_at_assessment(self.case))
 
     @workflow.update
-    async def forwarded_to_investigation(self, event: ForwardedToInvestigation) -> CaseStatus:
+    async def forwarded_to_investigation(self, event: ForwardedToInvestigation) -> Applied:
         async with self._event(lambda: rules.check_forwarded(self.case, event, self.clock.today())) as today:
             case = self.case
             case.forwarded_on = today
@@ -255,14 +255,14 @@ class ComplaintWorkflow:
                 body=f"Forwarded from Assessment on {today}; allocate by {t3}.",
                 task=self.file.new_task("T3", "coordinator", "Allocate to an investigator", t3),
             )
-        return self.status()
+        return self._applied()
 
     @forwarded_to_investigation.validator
     def _validate_forwarded(self, event: ForwardedToInvestigation) -> None:
         self._refuse_if_invalid(lambda: rules.check_forwarded(self.case, event, self.clock.today()))
 
     @workflow.update
-    async def allocated(self, event: Allocated) -> CaseStatus:
+    async def allocated(self, event: Allocated) -> Applied:
         async with self._event(lambda: rules.check_allocated(self.case, event)) as today:
             self.case.allocated_on, self.case.investigator = today, event.investigator.strip()
             for name in ("T1", "T3"):
@@ -272,26 +272,26 @@ class ComplaintWorkflow:
             t7 = self._set_deadline("T7", timetable.first_contact(today), "Investigator's first contact")
             await self.effects.letter("T6", "allocation", "complainant", dates={"hear_by": t7})
             await self.effects.letter("T6", "council_allocation", "council")
-        return self.status()
+        return self._applied()
 
     @allocated.validator
     def _validate_allocated(self, event: Allocated) -> None:
         self._refuse_if_invalid(lambda: rules.check_allocated(self.case, event))
 
     @workflow.update
-    async def first_contact_made(self, event: FirstContactMade) -> CaseStatus:
+    async def first_contact_made(self, event: FirstContactMade) -> Applied:
         async with self._event(lambda: rules.check_first_contact(self.case)) as today:
             self.case.first_contact_on = today
             self.file.resolve("T7", today)
             self.file.close_task("T7")
-        return self.status()
+        return self._applied()
 
     @first_contact_made.validator
     def _validate_first_contact(self, event: FirstContactMade) -> None:
         self._refuse_if_invalid(lambda: rules.check_first_contact(self.case))
 
     @workflow.update
-    async def marked_urgent(self, event: MarkedUrgent) -> CaseStatus:
+    async def marked_urgent(self, event: MarkedUrgent) -> Applied:
         async with self._event(lambda: rules.check_marked_urgent(self.case, event, self.clock.today())):
             case = self.case
             case.urgent = True
@@ -301,19 +301,19 @@ class ComplaintWorkflow:
                 t3 = self._set_deadline("T3", timetable.allocate_by(case.forwarded_on, case.urgent_target),
                                         "Allocate to an investigator")
                 self.file.retime_task("T3", t3)
-        return self.status()
+        return self._applied()
 
     @marked_urgent.validator
     def _validate_marked_urgent(self, event: MarkedUrgent) -> None:
         self._refuse_if_invalid(lambda: rules.check_marked_urgent(self.case, event, self.clock.today()))
 
     @workflow.update
-    async def information_requested(self, event: InformationRequested) -> CaseStatus:
+    async def information_requested(self, event: InformationRequested) -> Applied:
         request_id = self._information_request_id(event)
         async with self._event(lambda: rules.check_information_requested(self.case, event, request_id, self.clock.today())) as today:
             due = timetable.information_due(self.calendar, today, event.due)
             await self.requests.opened(self.file.open_request(request_id, "information", due, today))
-        return self.status()
+        return self._applied()
 
     @information_requested.validator
     def _validate_information_requested(self, event: InformationRequested) -> None:
@@ -325,31 +325,31 @@ class ComplaintWorkflow:
         return event.request or f"INFO-{1 + sum(r.kind == 'information' for r in self.case.requests)}"
 
     @workflow.update
-    async def evidence_requested(self, event: EvidenceRequested) -> CaseStatus:
+    async def evidence_requested(self, event: EvidenceRequested) -> Applied:
         async with self._event(lambda: rules.check_evidence_requested(self.case, event, self.clock.today())) as today:
             due = timetable.evidence_due(self.calendar, today, event.due)
             request = self.file.open_request(event.request, "evidence", due, today)
             await self.effects.letter(f"T9:{request.id}", "evidence_request", "council",
                                       dates={"due": request.due}, facts={"request": request.id})
             await self.requests.opened(request)
-        return self.status()
+        return self._applied()
 
     @evidence_requested.validator
     def _validate_evidence_requested(self, event: EvidenceRequested) -> None:
         self._refuse_if_invalid(lambda: rules.check_evidence_requested(self.case, event, self.clock.today()))
 
     @workflow.update
-    async def request_answered(self, event: RequestAnswered) -> CaseStatus:
+    async def request_answered(self, event: RequestAnswered) -> Applied:
         async with self._event(lambda: rules.check_request_answered(self.case, event)) as today:
             self._answer(event.request, today)
-        return self.status()
+        return self._applied()
 
     @request_answered.validator
     def _validate_request_answered(self, event: RequestAnswered) -> None:
         self._refuse_if_invalid(lambda: rules.check_request_answered(self.case, event))
 
     @workflow.update
-    async def extension_agreed(self, event: ExtensionAgreed) -> CaseStatus:
+    async def extension_agreed(self, event: ExtensionAgreed) -> Applied:
         async with self._event(lambda: rules.check_extension_agreed(self.case, event, self.clock.today())) as today:
             request = self.file.request(event.request)
             request.extensions.append(Extension(agreed_on=today, old_due=request.due, new_due=event.due))
@@ -358,46 +358,46 @@ class ComplaintWorkflow:
             request.chaser_1_on = request.chaser_2_on = None  # the chaser sequence restarts
             self._set_deadline(request.id, moved, f"Council's answer to {request.kind} request {request.id}")
             self.file.retime_task(request.id, request.due)
-        return self.status()
+        return self._applied()
 
     @extension_agreed.validator
     def _validate_extension_agreed(self, event: ExtensionAgreed) -> None:
         self._refuse_if_invalid(lambda: rules.check_extension_agreed(self.case, event, self.clock.today()))
 
     @workflow.update
-    async def draft_decision_issued(self, event: DraftDecisionIssued) -> CaseStatus:
+    async def draft_decision_issued(self, event: DraftDecisionIssued) -> Applied:
         async with self._event(lambda: rules.check_draft_decision(self.case, event, self.clock.today())) as today:
             await self.decisions.draft_issued(event, today)
-        return self.status()
+        return self._applied()
 
     @draft_decision_issued.validator
     def _validate_draft_decision(self, event: DraftDecisionIssued) -> None:
         self._refuse_if_invalid(lambda: rules.check_draft_decision(self.case, event, self.clock.today()))
 
     @workflow.update
-    async def final_decision_issued(self, event: FinalDecisionIssued) -> CaseStatus:
+    async def final_decision_issued(self, event: FinalDecisionIssued) -> Applied:
         async with self._event(lambda: rules.check_final_decision(self.case, event, self.clock.today())) as today:
             await self.decisions.final_issued(event, today)
-        return self.status()
+        return self._applied()
 
     @final_decision_issued.validator
     def _validate_final_decision(self, event: FinalDecisionIssued) -> None:
         self._refuse_if_invalid(lambda: rules.check_final_decision(self.case, event, self.clock.today()))
 
     @workflow.update
-    async def remedy_completed(self, event: RemedyCompleted) -> CaseStatus:
+    async def remedy_completed(self, event: RemedyCompleted) -> Applied:
         async with self._event(lambda: rules.check_remedy_completed(self.case, event)) as today:
             self._answer(event.recommendation, today)
             if self.decisions.remedies_all_complete() and self.case.stage == Stage.DECIDED:
                 self.file.close(today, "every recommendation complete")
-        return self.status()
+        return self._applied()
 
     @remedy_completed.validator
     def _validate_remedy_completed(self, event: RemedyCompleted) -> None:
         self._refuse_if_invalid(lambda: rules.check_remedy_completed(self.case, event))
 
     @workflow.update
-    async def review_requested(self, event: ReviewRequested) -> CaseStatus:
+    async def review_requested(self, event: ReviewRequested) -> Applied:
         async with self._event(lambda: rules.check_review_requested(self.case, self.clock.today(), self._review_ends())) as today:
             self.case.review_requested_on = today
             decide_by = None
@@ -409,7 +409,7 @@ class ComplaintWorkflow:
                 body=f"A review of the final decision was requested{' by the ' + event.by if event.by else ''}.",
                 task=self.file.new_task("T11-review", "coordinator", "Consider the review request", decide_by),
             )
-        return self.status()
+        return self._applied()
 
     @review_requested.validator
     def _validate_review_requested(self, event: ReviewRequested) -> None:
@@ -423,53 +423,53 @@ class ComplaintWorkflow:
         return self.file.due_dates().get("T11-review")
 
     @workflow.update
-    async def public_report_issued(self, event: PublicReportIssued) -> CaseStatus:
+    async def public_report_issued(self, event: PublicReportIssued) -> Applied:
         async with self._event(lambda: rules.check_public_report(self.case)) as today:
             await self.decisions.public_report_issued(today)
-        return self.status()
+        return self._applied()
 
     @public_report_issued.validator
     def _validate_public_report(self, event: PublicReportIssued) -> None:
         self._refuse_if_invalid(lambda: rules.check_public_report(self.case))
 
     @workflow.update
-    async def council_response_received(self, event: CouncilResponseReceived) -> CaseStatus:
+    async def council_response_received(self, event: CouncilResponseReceived) -> Applied:
         async with self._event(lambda: rules.check_council_response(self.case)) as today:
             awaited = [r for r in self.case.requests if r.kind == "report_response" and r.status == "open"]
             self._answer(awaited[-1].id, today)
-        return self.status()
+        return self._applied()
 
     @council_response_received.validator
     def _validate_council_response(self, event: CouncilResponseReceived) -> None:
         self._refuse_if_invalid(lambda: rules.check_council_response(self.case))
 
     @workflow.update
-    async def further_report_issued(self, event: FurtherReportIssued) -> CaseStatus:
+    async def further_report_issued(self, event: FurtherReportIssued) -> Applied:
         async with self._event(lambda: rules.check_further_report(self.case)) as today:
             await self.decisions.further_report_issued(today)
-        return self.status()
+        return self._applied()
 
     @further_report_issued.validator
     def _validate_further_report(self, event: FurtherReportIssued) -> None:
         self._refuse_if_invalid(lambda: rules.check_further_report(self.case))
 
     @workflow.update
-    async def closed(self, event: Closed) -> CaseStatus:
+    async def closed(self, event: Closed) -> Applied:
         async with self._event(lambda: rules.check_closed(self.case)) as today:
             self.file.resolve("T11-review-decision", today)  # closing is the review's outcome
             self.file.close_task("T11-review")
             self.file.close(today, event.reason or "closed")
-        return self.status()
+        return self._applied()
 
     @closed.validator
     def _validate_closed(self, event: Closed) -> None:
         self._refuse_if_invalid(lambda: rules.check_closed(self.case))
 
     @workflow.update
-    async def wait_recorded(self) -> CaseStatus:
+    async def wait_recorded(self) -> Applied:
         """Returns once the read model holds this complaint, so a caller can read it back."""
         await workflow.wait_condition(lambda: self.effects.recorded_version >= 1)
-        return self.status()
+        return self._applied()
 
     @asynccontextmanager
     async def _event(self, check: Callable[[], None]) -> AsyncIterator[date]:
@@ -494,6 +494,11 @@ class ComplaintWorkflow:
     @workflow.query
     def status(self) -> CaseStatus:
         return self.file.snapshot(self.clock.today())
+
+    def _applied(self) -> Applied:
+        """An update's answer: small, because Temporal keeps every answer in the history and
+        callers read the case from the read model (or the `status` query)."""
+        return Applied(self.case.reference, self.effects.recorded_version, self.case.stage)
 
     @workflow.query(name="timeline")
     def timeline_entries(self) -> list[TimelineEntry]:

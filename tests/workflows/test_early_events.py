@@ -26,7 +26,8 @@ async def test_an_event_sent_at_once_is_applied_after_the_acknowledgement(
                       activities=real_activities.all()):
         handle = await time_skipping.client.start_workflow(
             ComplaintWorkflow.run, complaint, id="complaint-LG-27-0400", task_queue="early")
-        status = await handle.execute_update(ComplaintWorkflow.information_requested, InformationRequested())
+        await handle.execute_update(ComplaintWorkflow.information_requested, InformationRequested())
+        status = await handle.query(ComplaintWorkflow.status)
         timeline = await handle.query("timeline", result_type=list)
         await handle.terminate("test over")
     # Mon 4 Jan 2027 + 5 working days -> Mon 11 Jan; T1 was set first, then the request.
