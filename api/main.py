@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -35,6 +36,10 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await backends.warm_up()
+        # Everything loaded so far (modules, the app, templates) lives as long as the process:
+        # moved out of the collector's sight, a full collection no longer walks ~100,000
+        # objects inside a request (measured: 70-200 ms pauses setting the reports' p99).
+        gc.freeze()
         yield
         await backends.close()
 

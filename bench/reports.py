@@ -114,6 +114,7 @@ async def main(n: int, repeat: int) -> None:
         # Python's full collections, that walk every live object, take 100+ ms inside timed runs.
         del rows
         gc.collect()
+        gc.freeze()  # as the API does once started (api.main lifespan)
         stages = dict(await pool.fetch("SELECT stage, count(*) FROM complaints GROUP BY stage ORDER BY 2 DESC"))
         busiest = await pool.fetchval(
             "SELECT authority FROM requests WHERE status = 'open' GROUP BY authority ORDER BY count(*) DESC LIMIT 1")
