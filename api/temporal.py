@@ -80,7 +80,7 @@ async def wait_recorded(handle: WorkflowHandle[Any, Any]) -> Applied | None:
     """Once the read model holds the complaint; None if no worker got to it in time."""
     try:
         async with asyncio.timeout(WORKER_TIMEOUT.total_seconds()):
-            recorded: Applied = await _patiently(lambda: handle.execute_update(
+            recorded: Applied = await patiently(lambda: handle.execute_update(
                 "wait_recorded", result_type=Applied
             ))
             return recorded
@@ -88,19 +88,21 @@ async def wait_recorded(handle: WorkflowHandle[Any, Any]) -> Applied | None:
         return None
 
 
-async def _patiently(call: Callable[[], Awaitable[T]]) -> T:
+async def patiently(call: Callable[[], Awaitable[T]], *, refused: Callable[[], None] = lambda: None) -> T:
     """Send an update again while the workflow's task is being retried.
 
     Temporal refuses an update at once ("Workflow Task in failed state") while a workflow
     task that failed (say, a busy worker overran the deadlock detector) waits for its retry;
-    the retry normally follows within a second. The caller's timeout bounds the patience.
+    the retry normally follows within a second. The caller's timeout bounds the patience;
+    `refused` is told of each refusal (the benchmarks count them).
     """
     while True:
         try:
             return await call()
-        except RPCError as refused:
-            if "Workflow Task in failed state" not in refused.message:
+        except RPCError as error:
+            if "Workflow Task in failed state" not in error.message:
                 raise
+            refused()
             await asyncio.sleep(0.5)
 
 
@@ -110,7 +112,7 @@ async def send_event(client: Client, reference: str, event_type: str, event: Any
     handle = client.get_workflow_handle(workflow_id(reference))
     try:
         async with asyncio.timeout(WORKER_TIMEOUT.total_seconds()):
-            await _patiently(lambda: handle.execute_update(event_type, event))
+            await patiently(lambda: handle.execute_update(event_type, event))
     except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as exc:
         raise NoWorker(reference) from exc
     except WorkflowUpdateFailedError as exc:

@@ -382,23 +382,19 @@ class Refusals:
     Under load a complaint's first workflow task can overrun the SDK's 2 s deadlock
     detector (TMPRL1101); Temporal retries that task, but an update sent meanwhile is
     refused at once ("Workflow Task in failed state"). The benchmark retries such an update,
-    as a patient client would, and reports how often it happened.
+    as the API does (`api.temporal.patiently`), and reports how often it happened.
     """
 
     def __init__(self) -> None:
         self.count = 0
 
-    async def patiently(self, call: Callable[[], Awaitable[Any]], *, wait: float = 0.5) -> Any:
-        from temporalio.service import RPCError
+    async def patiently(self, call: Callable[[], Awaitable[Any]]) -> Any:
+        from api.temporal import patiently
 
-        while True:
-            try:
-                return await call()
-            except RPCError as refused:
-                if "Workflow Task in failed state" not in refused.message:
-                    raise
-                self.count += 1
-                await asyncio.sleep(wait)
+        def refused() -> None:
+            self.count += 1
+
+        return await patiently(call, refused=refused)
 
 
 async def history_length(client: Client, workflow_id: str) -> int:
