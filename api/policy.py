@@ -171,7 +171,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/find"): Rule(READERS, page=True),
     ("GET", "/complaints/{reference}/page"): Rule(EVERYONE, (own_complaint,), page=True),
     ("GET", "/coordinator"): Rule(READERS, page=True),
-    ("GET", "/councils/{authority}"): Rule(EVERYONE, (own_council_page,), page=True),
+    ("GET", "/councils/{authority:path}"): Rule(EVERYONE, (own_council_page,), page=True),
     ("GET", "/kpis"): Rule(READERS, page=True),
     ("POST", "/pages/tasks/{task_id:path}/complete"):
         Rule(CASEWORK_AND_COUNCILS, (own_task,), page=True),

@@ -38,7 +38,7 @@ def quarter(today: date) -> tuple[date, date]:
     return start, date.fromordinal(end.toordinal() - 1)
 
 
-@router.get("/councils/{authority}", response_class=HTMLResponse)
+@router.get("/councils/{authority:path}", response_class=HTMLResponse)
 async def council(
     authority: str,
     request: Request,

@@ -83,7 +83,7 @@ PROBES = [
     Probe("GET", "/complaints/{reference}/page", lambda w: f"/complaints/{w.a.reference}/page",
           everyone(200), page=True),
     Probe("GET", "/coordinator", lambda w: "/coordinator", readers(200), page=True),
-    Probe("GET", "/councils/{authority}", lambda w: f"/councils/{quote(w.a.council, safe='')}",
+    Probe("GET", "/councils/{authority:path}", lambda w: f"/councils/{quote(w.a.council, safe='')}",
           everyone(200), page=True),
     Probe("GET", "/kpis", lambda w: "/kpis", readers(200), page=True),
     Probe("POST", "/pages/tasks/{task_id:path}/complete",

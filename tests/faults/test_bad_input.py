@@ -17,7 +17,7 @@ from tests.fixtures.system import System, new_reference
 SCRIPT = "<script>alert(1)</script>"
 NAME = f'{SCRIPT} Zoë Ñandú 李小龍 مرحبا 🙂 "double" & \'single\''
 SUBJECT = "<img src=x onerror=alert(1)> {{ 7*7 }} {% raw %} repairs"
-AUTHORITY = 'Borough of <b onmouseover="alert(1)">Bold & Sons'  # no "/": /councils/{authority} is one segment
+AUTHORITY = 'Borough of <b onmouseover="alert(1)">Bold & Sons / Partners'  # "/" too: one council, one page
 LONGEST_NAME = "Ŵ" * 200  # the longest name accepted
 
 
