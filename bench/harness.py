@@ -15,7 +15,6 @@ import os
 import platform
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,12 +29,12 @@ from typing import Any
 
 import asyncpg
 import psutil
-from aiosmtpd.controller import Controller
 from temporalio.client import Client
-from ombudsflow.temporal import pydantic_data_converter
 from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 from temporalio.testing import WorkflowEnvironment
 
+from ombudsflow.mailsink import start_on_free_port
+from ombudsflow.temporal import pydantic_data_converter
 from workflows import search_attributes
 
 VENV_BIN = Path(sys.executable).parent
@@ -85,12 +84,6 @@ class MailCounter:
         return "250 Message accepted for delivery"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @dataclass
 class Services:
     env: WorkflowEnvironment
@@ -103,19 +96,6 @@ class Services:
     mail: MailCounter | None = None
     smtp_port: int = 0
     versions: dict[str, str] = field(default_factory=dict)
-
-
-def _start_mail_sink(counter: MailCounter) -> tuple[Controller, int]:
-    for attempt in range(5):  # a port found free can be taken before we bind it
-        port = free_port()
-        controller = Controller(counter, hostname="127.0.0.1", port=port)
-        try:
-            controller.start()
-            return controller, port
-        except Exception:
-            if attempt == 4:
-                raise
-    raise AssertionError("unreachable")
 
 
 @asynccontextmanager
@@ -171,7 +151,7 @@ async def services(*, database: bool = True, time_skipping: bool = False) -> Asy
             svc.dsn, svc.pool = dsn, pool
             svc.versions["postgresql"] = (await pool.fetchval("SHOW server_version")) or "?"
             svc.mail = MailCounter()
-            controller, svc.smtp_port = _start_mail_sink(svc.mail)
+            controller, svc.smtp_port = start_on_free_port(svc.mail)
             try:
                 yield svc
             finally:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import socket
 from datetime import datetime
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -42,3 +43,20 @@ def start_mail_sink(folder: Path, host: str, port: int) -> Controller:
     controller = Controller(MaildirWriter(folder), hostname=host, port=port)
     controller.start()
     return controller
+
+
+def start_on_free_port(handler: object, host: str = "127.0.0.1") -> tuple[Controller, int]:
+    """aiosmtpd serving `handler` on a port of `host` nobody uses, started, and that port
+    (for tests and benchmarks, which run beside other servers)."""
+    for attempt in range(5):  # a port found free can be taken before we bind it
+        with socket.socket() as sock:
+            sock.bind((host, 0))
+            port: int = sock.getsockname()[1]
+        controller = Controller(handler, hostname=host, port=port)
+        try:
+            controller.start()
+            return controller, port
+        except Exception:
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable: the last attempt returns or raises")

@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from ombudsflow.mailsink import start_on_free_port
 from tests.faults.processes import wait_until
-from tests.fixtures.smtp import start_listener
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ class FaultySmtp:
 @contextmanager
 def faulty_smtp() -> Iterator[FaultySmtp]:
     sink = FaultySmtp()
-    controller, sink.port = start_listener(sink, sink.host)
+    controller, sink.port = start_on_free_port(sink, sink.host)
     try:
         yield sink
     finally:
