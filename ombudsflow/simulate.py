@@ -25,7 +25,6 @@ from temporalio.client import (
     WorkflowHistory,
     WorkflowUpdateFailedError,
 )
-from ombudsflow.temporal import pydantic_data_converter
 from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 from temporalio.testing import WorkflowEnvironment
 
@@ -36,6 +35,7 @@ from ombudsflow.db import MemoryStore
 from ombudsflow.directory import Directory
 from ombudsflow.mail import RecordingMailer
 from ombudsflow.scenario import Scenario, ScenarioError, load_scenario
+from ombudsflow.temporal import pydantic_data_converter
 from worker.main import build_worker
 from workflows import ComplaintWorkflow
 from workflows.clock import EVENTS_AT, LONDON

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest_asyncio
 from temporalio import activity, workflow
 from temporalio.common import RetryPolicy
-from ombudsflow.temporal import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
@@ -22,6 +21,7 @@ from domain.records import LetterSent, LetterToSend, StaffNotice, Task
 from ombudsflow.db import PgStore
 from ombudsflow.directory import Directory
 from ombudsflow.mail import SmtpMailer
+from ombudsflow.temporal import pydantic_data_converter
 from tests.activities.helpers import letter
 from tests.fixtures.smtp import SmtpSink
 

@@ -9,9 +9,9 @@ import pytest
 from google.protobuf import json_format
 from temporalio.api.common.v1 import Payload, Payloads
 from temporalio.client import Client
-from ombudsflow.temporal import pydantic_data_converter
 
 from ombudsflow.codec import ENCODING, EncryptionCodec, Keyring, UnknownKey
+from ombudsflow.temporal import pydantic_data_converter
 from tests.api.helpers import receive
 from tests.fixtures.system import TEST_KEYRING, System, new_reference
 

@@ -12,13 +12,13 @@ from datetime import date
 from pathlib import Path
 
 from temporalio.client import WorkflowHistory
-from ombudsflow.temporal import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
 from activities import ComplaintActivities
 from ombudsflow.scenario import parse_scenario
 from ombudsflow.simulate import run_scenario
+from ombudsflow.temporal import pydantic_data_converter
 from unpatched_workflow import ReviewDeadlineUnguarded
 from workflows import ComplaintWorkflow
 

@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 from temporalio import activity
 from temporalio.client import WorkflowHistory
-from ombudsflow.temporal import pydantic_data_converter
 from temporalio.worker import (
     Interceptor,
     Replayer,
@@ -36,6 +35,7 @@ from domain.records import CaseStatus
 from ombudsflow.db import MemoryStore
 from ombudsflow.directory import Directory
 from ombudsflow.mail import RecordingMailer
+from ombudsflow.temporal import pydantic_data_converter
 from workflows import ComplaintWorkflow
 from changed_workflow import WithoutT4Letters
 from complaint_scenarios import d, deadline, event, lines, scenario, simulate
