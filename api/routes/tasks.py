@@ -10,7 +10,6 @@ refusal, never two events. The coordinator's page (api/pages) completes tasks th
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 import asyncpg
@@ -19,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from temporalio.client import Client
 
 from api.deps import PoolDep, TemporalDep
-from api.schemas import Problem, Text
+from api.schemas import Problem, TaskView, Text
 from api.temporal import EventRefused, NoWorker, NotRunning, send_event
 from domain.events import (
     Allocated,
@@ -50,19 +49,15 @@ def needs(name: str, stage: str) -> list[str]:
     return []
 
 
-class TaskRow(BaseModel):
+class TaskRow(TaskView):
+    """A task as the complaint view shows it, with where its complaint stands and how to
+    complete it."""
+
     id: str = Field(description="`<reference>/<name>`")
+    name: str = Field(description="timetable row (T1, T3, T7, T11-review) or a request id")
     reference: str
     authority: str
     stage: str = Field(description="the complaint's stage now")
-    name: str = Field(description="timetable row (T1, T3, T7, T11-review) or a request id")
-    role: str
-    title: str
-    due: date | None
-    assignee: str | None
-    status: str
-    opened_on: date
-    closed_on: date | None
     request_kind: str | None = Field(description="for a link officer's task: its request's kind")
     completes_with: str | None = Field(description="the event completing it sends, if any")
     needs: list[str] = Field(description=(

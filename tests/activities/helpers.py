@@ -16,6 +16,16 @@ from domain.records import (
 
 AUTHORITY = "Example Borough Council"
 
+# Every date any letter template may ask for; each template must render with them.
+ALL_DATES = {
+    "due": date(2027, 6, 3), "comments_due": date(2027, 6, 17), "review_by": date(2027, 7, 3),
+    "publish_on": date(2027, 7, 15), "publish_from": date(2027, 6, 11),
+    "notices_by": date(2027, 6, 17), "response_due": date(2027, 9, 3),
+    "hear_by": date(2027, 7, 1), "forwarded": date(2027, 1, 20),
+    "next_update": date(2027, 4, 14), "chaser_1": date(2027, 6, 4), "reply_by": date(2027, 6, 11),
+    "recommendation:R1": date(2027, 8, 2),
+}
+
 
 def complaint(scheme: str = "LGSCO", name: str = "A. Resident", reference: str = "LG-27-0001",
               email: str | None = "resident@example.org") -> ComplaintInput:

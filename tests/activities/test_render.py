@@ -8,24 +8,13 @@ import pytest
 
 from domain.records import SCHEME_NAMES
 from letters.render import LetterError, html_to_text, long_date, render_letter, template_names
-from tests.activities.helpers import complaint, letter
+from tests.activities.helpers import ALL_DATES, complaint, letter
 
 SPEC_TEMPLATES = {
     "acknowledgement", "update_awaiting_allocation", "council_update_awaiting_allocation",
     "allocation", "council_allocation", "evidence_request", "chaser_1", "chaser_2",
     "progress_update", "draft_decision", "final_decision", "public_report", "further_report",
 }
-
-# Every date any template may ask for; each template must render with them.
-ALL_DATES = {
-    "due": date(2027, 6, 3), "comments_due": date(2027, 6, 17), "review_by": date(2027, 7, 3),
-    "publish_on": date(2027, 7, 15), "publish_from": date(2027, 6, 11),
-    "notices_by": date(2027, 6, 17), "response_due": date(2027, 9, 3),
-    "hear_by": date(2027, 7, 1), "forwarded": date(2027, 1, 20),
-    "next_update": date(2027, 4, 14), "chaser_1": date(2027, 6, 4), "reply_by": date(2027, 6, 11),
-    "recommendation:R1": date(2027, 8, 2),
-}
-
 
 def test_every_spec_template_exists() -> None:
     assert SPEC_TEMPLATES <= set(template_names())

@@ -25,19 +25,12 @@ from pdf_checks import (
     pdftotext,
     render_png,
 )
+from tests.activities.helpers import ALL_DATES
 
 pytestmark = needs_poppler
 
 HOSTILE = "<script>alert(1)</script>"
 G2 = "Fact Sheet G2: How the Ombudsman will investigate your complaint"
-DATES = {
-    "due": date(2027, 6, 3), "comments_due": date(2027, 6, 17), "review_by": date(2027, 7, 3),
-    "publish_on": date(2027, 7, 15), "publish_from": date(2027, 6, 11),
-    "notices_by": date(2027, 6, 17), "response_due": date(2027, 9, 3),
-    "hear_by": date(2027, 7, 1), "forwarded": date(2027, 1, 20),
-    "next_update": date(2027, 4, 14), "chaser_1": date(2027, 6, 4), "reply_by": date(2027, 6, 11),
-    "recommendation:R1": date(2027, 8, 2),
-}
 FACTS = {"request": "EV-1", "outcome": "fault causing injustice", "investigator": "inv-7",
          "recommendation:R1": "Apologise to the complainant in writing"}
 
@@ -58,7 +51,7 @@ def render(template: str, to: str = "complainant", *, scheme: str = "LGSCO", nam
     c = complaint(scheme, name, reference)
     return render_letter(LetterToSend(
         key=f"{template}/{to}", reference=c.reference, template=template, to=to,  # type: ignore[arg-type]
-        on=date(2027, 3, 1), complaint=c, dates=dates if dates is not None else DATES,
+        on=date(2027, 3, 1), complaint=c, dates=dates if dates is not None else ALL_DATES,
         facts=facts if facts is not None else FACTS,
     ))
 
