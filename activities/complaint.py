@@ -149,8 +149,11 @@ async def database() -> AsyncIterator[None]:
     except DATABASE_DOWN as exc:
         if isinstance(exc, ValueError):  # asyncpg's DataError: a bad value, not a lost server
             raise
-        raise ApplicationError(f"PostgreSQL is unreachable: {exc or type(exc).__name__}",
-                               type="DatabaseUnavailable") from exc
+        # Not chained: the server keeps at most 4 KB of an activity's failure and shows
+        # "Failure exceeds size limit." past it, and asyncpg's chain of socket errors with
+        # their stack traces can reach that; the message carries what the cause said.
+        raise ApplicationError(f"PostgreSQL is unreachable: {type(exc).__name__}: {exc}".rstrip(": "),
+                               type="DatabaseUnavailable") from None
 
 
 def invites(notice: StaffNotice) -> list[Attachment]:

@@ -136,6 +136,7 @@ async def _outage(database, folder, pool, client, queue, smtp, app, http):  # no
     pause = activity.next_attempt_schedule_time.ToDatetime() - activity.last_attempt_complete_time.ToDatetime()
     assert pause.total_seconds() >= 1.5, f"no backoff: {pause} between attempts {activity.attempt - 1} and {activity.attempt}"
     assert activity.last_failure.message.startswith("PostgreSQL is unreachable"), activity.last_failure.message
+    assert activity.last_failure.ByteSize() < 2048, "the failure must stay well under the server's 4 KB limit, or the UI shows a truncated one"
     assert time.monotonic() - down_at < 14, "back before the window letter's activity gives up marking it"
 
     database = start_embedded(folder / "data", database="faults")
