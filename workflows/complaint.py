@@ -75,6 +75,7 @@ class ComplaintWorkflow:
         self.woken = False
         self.holidays_changed = False
         self.ready = False  # calendar loaded and the day of receipt done: events may apply
+        self.alarm: tuple[str | None, asyncio.Task[None]] | None = None  # the next action's timer
 
     # ----------------------------------------------------------------- the timetable
 
@@ -94,16 +95,37 @@ class ComplaintWorkflow:
             upcoming = self._next_action()
             self._show_waiting_for(upcoming)
             self.woken = False
+            if _timer_kept_across_events():
+                await self._wait_for_event_or(upcoming)
+                continue
             try:
                 await workflow.wait_condition(
                     lambda: self.woken,
                     timeout=self.clock.until_action(upcoming.on) if upcoming else None,
-                    timeout_summary=f"{upcoming.summary} on {upcoming.on.isoformat()}" if upcoming else None,
+                    timeout_summary=_timer_summary(upcoming) if upcoming else None,
                 )
             except asyncio.TimeoutError:
                 pass  # the next action is due: the loop takes it
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.status()
+
+    async def _wait_for_event_or(self, upcoming: Action | None) -> None:
+        """Sleep until a staff event or the next action's 09:00, whichever comes first.
+
+        The timer outlives events that leave the next action where it was (most of them), so
+        an event costs no timer cancelled and started again in the history.
+        """
+        wanted = _timer_summary(upcoming) if upcoming else None
+        if self.alarm is not None and (self.alarm[0] != wanted or self.alarm[1].done()):
+            self.alarm[1].cancel()
+            self.alarm = None
+        if upcoming is not None and self.alarm is None:
+            delay = self.clock.until_action(upcoming.on)
+            if not delay:
+                return  # already due: the loop takes it
+            self.alarm = (wanted, asyncio.create_task(workflow.sleep(delay, summary=wanted)))
+        alarm = self.alarm
+        await workflow.wait_condition(lambda: self.woken or (alarm is not None and alarm[1].done()))
 
     async def _received(self, complaint: ComplaintInput) -> None:
         """T0, T1 and T14: what happens the day a complaint arrives."""
@@ -541,6 +563,15 @@ class ComplaintWorkflow:
 
     def _set_deadline(self, name: str, due: timetable.Due, label: str) -> date:
         return self.file.set_deadline(name, due, label, self.clock.today())
+
+
+def _timer_summary(action: Action) -> str:
+    return f"{action.summary} on {action.on.isoformat()}"
+
+
+def _timer_kept_across_events() -> bool:
+    """Complaints started before the timer outlived events keep cancelling and restarting it."""
+    return workflow.patched("timer-kept-across-events")
 
 
 def _on_record_before_acknowledged() -> bool:
