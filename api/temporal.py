@@ -8,17 +8,27 @@ search attributes it starts with.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any, TypeVar
 
+import pydantic_core
+
 from temporalio.client import (
     Client,
+    WithStartWorkflowOperation,
     WorkflowHandle,
     WorkflowUpdateFailedError,
     WorkflowUpdateRPCTimeoutOrCancelledError,
 )
-from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -53,27 +63,103 @@ def workflow_id(reference: str) -> str:
     return f"complaint-{reference}"
 
 
+def _start_options(complaint: ComplaintInput, task_queue: str) -> dict[str, Any]:
+    return dict(
+        id=workflow_id(complaint.reference),
+        task_queue=task_queue,
+        # A reference names one complaint for ever: never a second workflow for it.
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        static_summary=f"{complaint.reference} · {complaint.authority} · {complaint.scheme}",
+        search_attributes=TypedSearchAttributes([
+            SearchAttributePair(STAGE, Stage.ASSESSMENT),
+            SearchAttributePair(AUTHORITY, complaint.authority),
+            SearchAttributePair(SCHEME, complaint.scheme),
+            SearchAttributePair(URGENT, complaint.urgent),
+        ]),
+    )
+
+
 async def start_complaint(
     client: Client, complaint: ComplaintInput, task_queue: str
 ) -> WorkflowHandle[Any, Any]:
+    """Start a complaint's workflow without waiting for it to be on record."""
     try:
-        return await client.start_workflow(
-            ComplaintWorkflow.run,
-            complaint,
-            id=workflow_id(complaint.reference),
-            task_queue=task_queue,
-            # A reference names one complaint for ever: never a second workflow for it.
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            static_summary=f"{complaint.reference} · {complaint.authority} · {complaint.scheme}",
-            search_attributes=TypedSearchAttributes([
-                SearchAttributePair(STAGE, Stage.ASSESSMENT),
-                SearchAttributePair(AUTHORITY, complaint.authority),
-                SearchAttributePair(SCHEME, complaint.scheme),
-                SearchAttributePair(URGENT, complaint.urgent),
-            ]),
-        )
+        return await client.start_workflow(ComplaintWorkflow.run, complaint, **_start_options(complaint, task_queue))
     except WorkflowAlreadyStartedError as exc:
         raise AlreadyExists(complaint.reference) from exc
+
+
+async def open_complaint(
+    client: Client, complaint: ComplaintInput, task_queue: str
+) -> tuple[WorkflowHandle[Any, Any], Applied | None]:
+    """Start a complaint's workflow and wait until the read model holds it (None: no worker
+    got to it in time): what `POST /complaints` answers with.
+
+    One update-with-start, so the workflow's first task takes the update too, where a start
+    then an update cost a second task. While the update waits for a worker the SDK sends
+    start and update again, which Temporal refuses as "already started": the complaint's
+    `intake` (a digest of what was received) tells that apart from another request's
+    complaint under the same reference, and the wait goes on with the update alone.
+    """
+    complaint = replace(complaint, intake=complaint.intake or _digest(complaint))
+    options = _start_options(complaint, task_queue)
+    handle = client.get_workflow_handle(options["id"])
+
+    async def start_and_wait() -> Applied:
+        start = WithStartWorkflowOperation(
+            ComplaintWorkflow.run, complaint, id_conflict_policy=WorkflowIDConflictPolicy.FAIL, **options)
+        try:
+            return await client.execute_update_with_start_workflow(
+                ComplaintWorkflow.wait_recorded, start_workflow_operation=start)
+        finally:
+            _retrieve(start)
+
+    try:
+        async with asyncio.timeout(WORKER_TIMEOUT.total_seconds()):
+            try:
+                return handle, await patiently(start_and_wait)
+            except WorkflowAlreadyStartedError as exc:
+                if await _intake_of(client, handle) != complaint.intake:
+                    raise AlreadyExists(complaint.reference) from exc
+            try:
+                return handle, await patiently(lambda: handle.execute_update(ComplaintWorkflow.wait_recorded))
+            except RPCError as exc:
+                if exc.status == RPCStatusCode.NOT_FOUND:  # the same complaint, long since closed
+                    raise AlreadyExists(complaint.reference) from exc
+                raise
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as exc:
+        try:
+            await handle.describe()  # started, so durable: a worker will record it
+        except RPCError as missing:
+            if missing.status == RPCStatusCode.NOT_FOUND:
+                raise NoWorker(complaint.reference) from exc
+            raise
+        return handle, None
+
+
+def _retrieve(start: WithStartWorkflowOperation[Any, Any]) -> None:
+    """The SDK also hands the start's outcome (a handle, or the error just raised) to the
+    operation; take it, so asyncio does not log an error nobody retrieved."""
+    taken = asyncio.ensure_future(start.workflow_handle())
+    taken.add_done_callback(lambda done: done.cancelled() or done.exception())
+
+
+def _digest(complaint: ComplaintInput) -> str:
+    return hashlib.sha256(pydantic_core.to_json(complaint)).hexdigest()[:32]
+
+
+async def _intake_of(client: Client, handle: WorkflowHandle[Any, Any]) -> str | None:
+    """The intake the complaint's workflow was started with (None: not a complaint's input)."""
+    async for event in handle.fetch_history_events(page_size=1):
+        payloads = event.workflow_execution_started_event_attributes.input.payloads
+        if len(payloads) != 1:
+            return None
+        try:
+            [started] = await client.data_converter.decode(list(payloads), [ComplaintInput])
+        except ValueError:  # started by hand with other input (pydantic says so): not ours
+            return None
+        return started.intake
+    return None
 
 
 async def wait_recorded(handle: WorkflowHandle[Any, Any]) -> Applied | None:

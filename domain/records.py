@@ -58,6 +58,9 @@ class ComplaintInput:
     # Simulation only: seconds added to workflow.now(), so a time-skipping server that starts
     # at today's date can replay a scenario set in any year. Always 0 in production.
     clock_offset_seconds: float = 0.0
+    # Names the request that received it (POST /complaints), so the workflow can tell that
+    # request sent again from a second complaint with the same reference.
+    intake: str = ""
 
 
 @dataclass

@@ -14,9 +14,8 @@ from api.temporal import (
     EventRefused,
     NoWorker,
     NotRunning,
+    open_complaint,
     send_event,
-    start_complaint,
-    wait_recorded,
 )
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])
@@ -48,6 +47,7 @@ def _not_recorded_yet(reference: str, task_queue: str) -> JSONResponse:
     responses={
         202: {"model": Problem, "description": "Started, but no worker has recorded it yet"},
         409: {"model": Problem, "description": "A complaint with this reference exists"},
+        503: {"model": Problem, "description": "Temporal did not confirm the start in time"},
     },
 )
 async def receive_complaint(
@@ -59,10 +59,14 @@ async def receive_complaint(
     if await read_model.complaint_exists(pool, reference):
         raise exists
     try:
-        handle = await start_complaint(temporal, complaint.to_input(), settings.task_queue)
+        _, recorded = await open_complaint(temporal, complaint.to_input(), settings.task_queue)
     except AlreadyExists:
         raise exists from None
-    recorded = await wait_recorded(handle)
+    except NoWorker:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            f"Temporal did not confirm complaint {reference!r} started in time; sending it again is safe",
+        ) from None
     view = await read_model.complaint_view(pool, reference) if recorded else None
     if view is None:
         return _not_recorded_yet(reference, settings.task_queue)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import timedelta
 
@@ -11,7 +12,7 @@ from temporalio.client import WorkflowExecutionStatus
 
 from api import temporal as api_temporal
 from api.main import create_app
-from tests.api.helpers import complaint_body, london_today, receive
+from tests.api.helpers import acknowledged, complaint_body, london_today, receive
 from tests.fixtures.system import System, bearer, new_reference
 
 
@@ -75,6 +76,34 @@ async def test_a_reference_whose_workflow_exists_but_is_not_recorded_is_refused(
         assert reference in response.json()["detail"]
     finally:
         await handle.terminate("test over")
+
+
+async def test_the_same_complaint_sent_twice_at_once_is_started_once(system: System) -> None:
+    # A client that timed out sends its request again while the first is still waiting.
+    reference = new_reference("TWICE")
+    body = complaint_body(reference)
+    first, again = await asyncio.gather(*(system.http.post("/complaints", json=body) for _ in range(2)))
+    assert (first.status_code, again.status_code) == (201, 201), (first.text, again.text)
+    assert first.json()["reference"] == again.json()["reference"] == reference
+    async with asyncio.timeout(20):
+        while not await acknowledged(system.http, reference):
+            await asyncio.sleep(0.05)
+    letters = (await system.http.get(f"/complaints/{reference}/letters")).json()
+    assert [letter["template"] for letter in letters] == ["acknowledgement"]
+
+
+async def test_two_complaints_under_one_reference_at_once_one_is_refused(system: System) -> None:
+    reference = new_reference("CLASH")
+    answers = await asyncio.gather(
+        system.http.post("/complaints", json=complaint_body(reference, subject="Housing repairs")),
+        system.http.post("/complaints", json=complaint_body(reference, subject="Parking")),
+    )
+    assert sorted(a.status_code for a in answers) == [201, 409], [a.text for a in answers]
+    [kept] = [a.json() for a in answers if a.status_code == 201]
+    [refused] = [a.json() for a in answers if a.status_code == 409]
+    assert reference in refused["detail"]
+    on_record = (await system.http.get(f"/complaints/{reference}")).json()
+    assert on_record["subject"] == kept["subject"]
 
 
 async def test_without_a_worker_the_complaint_is_accepted_but_not_yet_on_record(
