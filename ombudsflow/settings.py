@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -16,6 +17,9 @@ class Settings(BaseSettings):
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
     task_queue: str = "complaints"
+    # Open complaints a worker keeps in memory (about 200 KB each); one evicted replays its
+    # whole history on its next timer. Several thousand are open at once at 09:00.
+    worker_cached_workflows: int = Field(default=10_000, ge=1)
     # Personal data is purged this many days after a complaint closes (`ombudsflow purge`).
     retention_days_after_closure: int = 6 * 365
     # AES-GCM keys for Temporal payloads, "id:base64,id2:base64"; the first encrypts.

@@ -11,14 +11,15 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from activities import ComplaintActivities
 from activities.reports import ReportActivities
+from ombudsflow.settings import Settings
 from workflows import ComplaintWorkflow
 from workflows.monday_report import MondayReportWorkflow
 
 
 # Every open complaint is a cached workflow at 09:00; evicting one means replaying its whole
 # history on its next timer. An Ombudsman has several thousand open at once: about 200 KB
-# each (the 5,000-complaint storm benchmark peaked at 1.2 GB).
-MAX_CACHED_WORKFLOWS = 10_000
+# each (the 5,000-complaint storm benchmark peaked at 1.2 GB). WORKER_CACHED_WORKFLOWS sets it.
+MAX_CACHED_WORKFLOWS = Settings.model_fields["worker_cached_workflows"].default
 
 # Our own workflow and domain modules, already checked deterministic by the full sandbox in
 # the test suite (and by the replay tests).
@@ -27,6 +28,7 @@ PROJECT_MODULES = ("workflows", "domain")
 
 def build_worker(
     client: Client, activities: ComplaintActivities, task_queue: str, *, share_project_modules: bool = False,
+    max_cached_workflows: int = MAX_CACHED_WORKFLOWS,
 ) -> Worker:
     """The worker for both workflows and every activity.
 
@@ -43,7 +45,7 @@ def build_worker(
         task_queue=task_queue,
         workflows=[ComplaintWorkflow, MondayReportWorkflow],
         workflow_runner=SandboxedWorkflowRunner(restrictions=restrictions),
-        max_cached_workflows=MAX_CACHED_WORKFLOWS,
+        max_cached_workflows=max_cached_workflows,
         activities=[
             *activities.all(),
             *ReportActivities(activities.store, activities.mailer, activities.directory).all(),
@@ -72,7 +74,8 @@ async def run_worker() -> None:
 
     await ensure_monday_schedule(client, settings.task_queue)  # idempotent: keeps an operator's pause
     try:
-        await build_worker(client, activities, settings.task_queue, share_project_modules=True).run()
+        await build_worker(client, activities, settings.task_queue, share_project_modules=True,
+                           max_cached_workflows=settings.worker_cached_workflows).run()
     finally:
         await pool.close()
 
