@@ -83,6 +83,7 @@ async def start_complaint(
     client: Client, complaint: ComplaintInput, task_queue: str
 ) -> WorkflowHandle[Any, Any]:
     """Start a complaint's workflow without waiting for it to be on record."""
+    complaint = _with_intake(complaint)
     try:
         return await client.start_workflow(ComplaintWorkflow.run, complaint, **_start_options(complaint, task_queue))
     except WorkflowAlreadyStartedError as exc:
@@ -101,7 +102,7 @@ async def open_complaint(
     `intake` (a digest of what was received) tells that apart from another request's
     complaint under the same reference, and the wait goes on with the update alone.
     """
-    complaint = replace(complaint, intake=complaint.intake or _digest(complaint))
+    complaint = _with_intake(complaint)
     options = _start_options(complaint, task_queue)
     handle = client.get_workflow_handle(options["id"])
 
@@ -144,8 +145,11 @@ def _retrieve(start: WithStartWorkflowOperation[Any, Any]) -> None:
     taken.add_done_callback(lambda done: done.cancelled() or done.exception())
 
 
-def _digest(complaint: ComplaintInput) -> str:
-    return hashlib.sha256(pydantic_core.to_json(complaint)).hexdigest()[:32]
+def _with_intake(complaint: ComplaintInput) -> ComplaintInput:
+    """Name what was received by a digest of it: the same complaint sent twice has one."""
+    if complaint.intake:
+        return complaint
+    return replace(complaint, intake=hashlib.sha256(pydantic_core.to_json(complaint)).hexdigest()[:32])
 
 
 async def _intake_of(client: Client, handle: WorkflowHandle[Any, Any]) -> str | None:
@@ -160,18 +164,6 @@ async def _intake_of(client: Client, handle: WorkflowHandle[Any, Any]) -> str | 
             return None
         return started.intake
     return None
-
-
-async def wait_recorded(handle: WorkflowHandle[Any, Any]) -> Applied | None:
-    """Once the read model holds the complaint; None if no worker got to it in time."""
-    try:
-        async with asyncio.timeout(WORKER_TIMEOUT.total_seconds()):
-            recorded: Applied = await patiently(lambda: handle.execute_update(
-                "wait_recorded", result_type=Applied
-            ))
-            return recorded
-    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
-        return None
 
 
 async def patiently(call: Callable[[], Awaitable[T]], *, refused: Callable[[], None] = lambda: None) -> T:
