@@ -55,6 +55,10 @@ class NoWorker(Exception):
     """No worker ran the update in time; it may still be applied once one does."""
 
 
+class NotStarted(Exception):
+    """Temporal did not confirm a complaint's start in time; sending it again is safe."""
+
+
 class NotRunning(Exception):
     """The complaint's workflow has finished (or was never started) and takes no events."""
 
@@ -133,7 +137,7 @@ async def open_complaint(
             await handle.describe()  # started, so durable: a worker will record it
         except RPCError as missing:
             if missing.status == RPCStatusCode.NOT_FOUND:
-                raise NoWorker(complaint.reference) from exc
+                raise NotStarted(complaint.reference) from exc
             raise
         return handle, None
 

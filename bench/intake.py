@@ -23,7 +23,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import asyncpg
-
 from temporalio.client import WithStartWorkflowOperation
 from temporalio.common import WorkflowIDConflictPolicy
 

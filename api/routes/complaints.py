@@ -14,6 +14,7 @@ from api.temporal import (
     EventRefused,
     NoWorker,
     NotRunning,
+    NotStarted,
     open_complaint,
     send_event,
 )
@@ -62,7 +63,7 @@ async def receive_complaint(
         _, recorded = await open_complaint(temporal, complaint.to_input(), settings.task_queue)
     except AlreadyExists:
         raise exists from None
-    except NoWorker:
+    except NotStarted:
         raise HTTPException(
             status.HTTP_503_SERVICE_UNAVAILABLE,
             f"Temporal did not confirm complaint {reference!r} started in time; sending it again is safe",
