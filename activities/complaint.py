@@ -30,7 +30,7 @@ from domain.records import CaseStatus, LetterSent, LetterToSend, StaffNotice
 from letters.render import LetterError, render_letter
 from ombudsflow.db.store import Store, StoredLetter, StoredNotification
 from ombudsflow.directory import Directory, UnknownRole
-from ombudsflow.mail import Attachment, Mailer, calendar_invite, stable_message_id
+from ombudsflow.mail import Attachment, Mailer, Undeliverable, calendar_invite, stable_message_id
 
 log = logging.getLogger(__name__)
 
@@ -76,10 +76,10 @@ class ComplaintActivities:
             ))
         # Send what was stored, so a retry mails the very letter the API shows.
         if stored.mailed_at is None and stored.recipient_address:
-            await self.mailer.send(
-                stored.recipient_address.split(", "), stored.subject, stored.html,
+            await self._mail(self.store.note_letter_error, stored.id, lambda: self.mailer.send(
+                stored.recipient_address.split(", "), stored.subject, stored.html,  # type: ignore[union-attr]
                 stored.text_body, message_id=self._message_id("letter", stored.id, stored.reference),
-            )
+            ))
             await after_mailing(self.store.mark_letter_mailed, stored.id)
         return LetterSent(letter_id=stored.id, key=letter.key, already_sent=not created)
 
@@ -87,9 +87,10 @@ class ComplaintActivities:
     async def notify_staff(self, notice: StaffNotice) -> None:
         investigator = notice.task.assignee if notice.task else None
         try:
-            recipients = self.directory.addresses(notice.authority, notice.roles, investigator)
+            recipients, unknown = self.directory.addresses(notice.authority, notice.roles, investigator), None
         except UnknownRole as error:
-            raise ApplicationError(str(error), type="UnknownRole", non_retryable=True)
+            recipients, unknown = [], str(error)
+        # Stored, and its task opened, even when nobody can be mailed: the task is the work.
         async with database():
             stored, _ = await self.store.save_notification(StoredNotification(
                 reference=notice.reference, key=notice.key, about=notice.about,
@@ -98,18 +99,43 @@ class ComplaintActivities:
             ))
             if notice.task is not None:
                 await self.store.open_task(notice.reference, notice.task, notice.on)
+        if unknown is not None:
+            await self._note(self.store.note_notification_error, stored.id, unknown)
+            raise ApplicationError(unknown, type="UnknownRole", non_retryable=True)
         if stored.mailed_at is None and stored.recipients:
-            await self.mailer.send(
-                stored.recipients, f"[{notice.reference}] {stored.subject}",
-                notification_html(stored), stored.body, invites(notice),
+            await self._mail(self.store.note_notification_error, stored.id, lambda: self.mailer.send(
+                stored.recipients, notice_subject(stored), notification_html(stored), stored.body, invites(notice),
                 message_id=self._message_id("notice", stored.id, stored.reference),
-            )
+            ))
             await after_mailing(self.store.mark_notification_mailed, stored.id)
 
     @activity.defn(name="record_status")
     async def record_status(self, status: CaseStatus) -> None:
         async with database():
             await self.store.record_status(status)
+
+    async def _mail(self, note: Callable[[int, str], Awaitable[None]], row_id: int,
+                    send: Callable[[], Awaitable[None]]) -> None:
+        """Send, keeping why it failed on the stored row for the pages ("pending: ...").
+
+        A message no retry can send fails the activity for good; anything else (the mail
+        server down or refusing for now) is retried by Temporal with backoff.
+        """
+        try:
+            await send()
+        except Undeliverable as error:
+            await self._note(note, row_id, str(error))
+            raise ApplicationError(str(error), type="Undeliverable", non_retryable=True) from None
+        except Exception as error:
+            await self._note(note, row_id, f"mail server: {type(error).__name__}: {error}"[:500])
+            raise
+
+    async def _note(self, note: Callable[[int, str], Awaitable[None]], row_id: int, reason: str) -> None:
+        try:
+            async with database():
+                await note(row_id, reason)
+        except Exception:  # the reason is a courtesy; the failure itself still counts
+            log.warning("could not note why row %s was not mailed", row_id, exc_info=True)
 
     def _message_id(self, kind: str, row_id: int, reference: str) -> str:
         return stable_message_id(kind, row_id, reference, getattr(self.mailer, "sender", ""))
@@ -170,6 +196,12 @@ def invites(notice: StaffNotice) -> list[Attachment]:
         description=f"{notice.task.title}. Due on {due:%A} {due.day} {due:%B %Y}.",
         stamp=notice.on,
     )]
+
+
+def notice_subject(notification: StoredNotification) -> str:
+    """Staff notices' subjects start with the reference; mail readers sort and search by it."""
+    subject = notification.subject
+    return subject if subject.startswith(notification.reference) else f"[{notification.reference}] {subject}"
 
 
 def notification_html(notification: StoredNotification) -> str:

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ombudsflow.mail import valid_address
+
 EXAMPLE_FILE = Path(__file__).resolve().parent.parent / "config" / "directory.example.toml"
 
 OMBUDSMAN_ROLES = ("assessment_manager", "coordinator", "investigator", "director_of_investigation")
@@ -92,8 +94,11 @@ class Directory:
         if not templates:
             raise UnknownRole(f"nobody holds role {role!r} for {authority!r}")
         slug = council_slug(authority)
-        return [t.replace("{investigator}", investigator or "").replace("{council}", slug)
-                for t in templates]
+        addresses = [t.replace("{investigator}", investigator or "").replace("{council}", slug) for t in templates]
+        bad = [a for a in addresses if not valid_address(a)]
+        if bad:  # e.g. a council name with no letter or digit makes an empty "{council}"
+            raise UnknownRole(f"the directory gives no valid address for role {role!r} of {authority!r}: {bad[0]!r}")
+        return addresses
 
 
 def _roles(section: dict, allowed: tuple[str, ...], where: str) -> dict[str, list[str]]:

@@ -45,6 +45,20 @@ def stable_message_id(kind: str, row_id: int, reference: str, sender: str) -> st
     return f"<{local}@{sender.rpartition('@')[2] or 'ombudsflow.invalid'}>"
 
 
+# What an address must look like before we hand it to an SMTP server: ASCII, one @, a dotted
+# domain. Addresses come from the directory and the complaint form, never from free text.
+ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
+
+
+class Undeliverable(ValueError):
+    """A message that no retry can send: no recipient, an impossible address, a header that
+    cannot be encoded. The activity fails for good and coordinators see why."""
+
+
+def valid_address(address: str) -> bool:
+    return len(address) <= 254 and ADDRESS.fullmatch(address) is not None
+
+
 def build_message(
     sender: str,
     to: list[str],
@@ -56,7 +70,20 @@ def build_message(
 ) -> EmailMessage:
     """A multipart message: text, HTML alternative, then the attachments."""
     if not to:
-        raise ValueError("a message needs at least one recipient")
+        raise Undeliverable("a message needs at least one recipient")
+    bad = [address for address in to if not valid_address(address)]
+    if bad:
+        raise Undeliverable(f"not a valid mail address: {', '.join(repr(a) for a in bad)}")
+    try:
+        return _message(sender, to, subject, html, text, attachments, message_id)
+    except (ValueError, UnicodeError) as error:  # e.g. a header with a line break in it
+        raise Undeliverable(f"cannot build the message: {error}") from None
+
+
+def _message(
+    sender: str, to: list[str], subject: str, html: str, text: str,
+    attachments: Sequence[Attachment], message_id: str | None,
+) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = ", ".join(to)
@@ -134,8 +161,7 @@ class RecordingMailer:
         attachments: Sequence[Attachment] = (),
         message_id: str | None = None,
     ) -> None:
-        if not to:
-            raise ValueError("a message needs at least one recipient")
+        build_message("simulation@ombudsflow.invalid", to, subject, html, text, attachments, message_id)  # same refusals
         self.sent.append(SentMail(list(to), subject, html, text, list(attachments), message_id))
 
 

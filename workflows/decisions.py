@@ -108,7 +108,7 @@ class Decisions:
         for d in self.case.deadlines:
             if d.target and d.status == "pending":
                 on = day(d.due)
-                if d.name.startswith("T14") and workflow.patched("kpi-marks-judged-the-day-after"):
+                if d.name.startswith("T14"):
                     on = day(d.due + timedelta(days=1))  # closed on the mark day is within it
                 actions.append(Action(f"{d.name}@{d.due}", on, f"{d.name}: {d.label}",
                                       lambda d=d: self._mark_reached(d.name)))

@@ -43,7 +43,11 @@ class MemoryStore:
     async def mark_letter_mailed(self, letter_id: int) -> None:
         letter = self.letters.get(letter_id)
         if letter is not None and letter.mailed_at is None:
-            letter.mailed_at = _now()
+            letter.mailed_at, letter.last_error = _now(), None
+
+    async def note_letter_error(self, letter_id: int, reason: str) -> None:
+        if letter_id in self.letters:
+            self.letters[letter_id].last_error = reason
 
     async def get_letter(self, letter_id: int) -> StoredLetter | None:
         letter = self.letters.get(letter_id)
@@ -69,7 +73,11 @@ class MemoryStore:
     async def mark_notification_mailed(self, notification_id: int) -> None:
         notification = self.notifications.get(notification_id)
         if notification is not None and notification.mailed_at is None:
-            notification.mailed_at = _now()
+            notification.mailed_at, notification.last_error = _now(), None
+
+    async def note_notification_error(self, notification_id: int, reason: str) -> None:
+        if notification_id in self.notifications:
+            self.notifications[notification_id].last_error = reason
 
     async def list_notifications(self, reference: str) -> list[StoredNotification]:
         found = [n for n in self.notifications.values() if n.reference == reference]

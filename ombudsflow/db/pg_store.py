@@ -27,11 +27,11 @@ from ombudsflow.db.store import (
 
 _LETTER_COLUMNS = (
     "id, reference, key, template, recipient, recipient_address, letter_date, subject, html,"
-    " text_body, created_at, mailed_at"
+    " text_body, created_at, mailed_at, last_error"
 )
 _NOTIFICATION_COLUMNS = (
     "id, reference, key, about, request, roles, recipients, subject, body, notice_date,"
-    " created_at, mailed_at"
+    " created_at, mailed_at, last_error"
 )
 
 
@@ -64,8 +64,12 @@ class PgStore:
 
     async def mark_letter_mailed(self, letter_id: int) -> None:
         await self.pool.execute(
-            "UPDATE letters SET mailed_at = now() WHERE id = $1 AND mailed_at IS NULL", letter_id
+            "UPDATE letters SET mailed_at = now(), last_error = NULL WHERE id = $1 AND mailed_at IS NULL",
+            letter_id,
         )
+
+    async def note_letter_error(self, letter_id: int, reason: str) -> None:
+        await self.pool.execute("UPDATE letters SET last_error = $2 WHERE id = $1", letter_id, reason)
 
     async def get_letter(self, letter_id: int) -> StoredLetter | None:
         row = await self.pool.fetchrow(
@@ -108,9 +112,12 @@ class PgStore:
 
     async def mark_notification_mailed(self, notification_id: int) -> None:
         await self.pool.execute(
-            "UPDATE notifications SET mailed_at = now() WHERE id = $1 AND mailed_at IS NULL",
+            "UPDATE notifications SET mailed_at = now(), last_error = NULL WHERE id = $1 AND mailed_at IS NULL",
             notification_id,
         )
+
+    async def note_notification_error(self, notification_id: int, reason: str) -> None:
+        await self.pool.execute("UPDATE notifications SET last_error = $2 WHERE id = $1", notification_id, reason)
 
     async def list_notifications(self, reference: str) -> list[StoredNotification]:
         rows = await self.pool.fetch(
@@ -201,6 +208,14 @@ class PgStore:
                 s.non_compliance_on, s.dip_sample, marks.t1_status, marks.t1_due,
                 marks.t14_13w_status, marks.t14_26w_status, marks.t14_52w_status,
             )
+            if written:  # the failed deliveries, as this (newest) snapshot has them
+                await conn.execute("DELETE FROM undelivered WHERE reference = $1", s.reference)
+                failed = [u for u in s.undelivered if u.status == "failed"]
+                if failed:
+                    await conn.executemany(
+                        "INSERT INTO undelivered (reference, key, what, due_on, reason) VALUES ($1, $2, $3, $4, $5)",
+                        [(s.reference, u.key, u.what, u.on, u.reason) for u in failed],
+                    )
             # Before the version check: a late, older snapshot may still hold the only copy of
             # some lines (the row exists then, so the foreign key holds). Each line goes to its
             # own position once; lines already stored there are left as they are.

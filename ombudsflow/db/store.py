@@ -29,6 +29,7 @@ class StoredLetter:
     id: int = 0
     created_at: datetime | None = None
     mailed_at: datetime | None = None
+    last_error: str | None = None  # why the last attempt to mail it failed
 
 
 @dataclass
@@ -45,6 +46,7 @@ class StoredNotification:
     id: int = 0
     created_at: datetime | None = None
     mailed_at: datetime | None = None
+    last_error: str | None = None
 
 
 @dataclass
@@ -105,6 +107,10 @@ class Store(Protocol):
 
     async def mark_letter_mailed(self, letter_id: int) -> None: ...
 
+    async def note_letter_error(self, letter_id: int, reason: str) -> None:
+        """Keep why mailing it failed (shown as pending with its reason)."""
+        ...
+
     async def get_letter(self, letter_id: int) -> StoredLetter | None: ...
 
     async def list_letters(self, reference: str) -> list[StoredLetter]: ...
@@ -116,6 +122,8 @@ class Store(Protocol):
         ...
 
     async def mark_notification_mailed(self, notification_id: int) -> None: ...
+
+    async def note_notification_error(self, notification_id: int, reason: str) -> None: ...
 
     async def list_notifications(self, reference: str) -> list[StoredNotification]: ...
 

@@ -24,6 +24,7 @@ import pytest
 from temporalio.api.enums.v1 import EventType
 
 from activities import ComplaintActivities
+from activities.complaint import notice_subject
 from domain.records import Stage
 from ombudsflow.db import PgStore
 from tests.fixtures.smtp import SmtpSink
@@ -262,7 +263,7 @@ async def test_awaiting_allocation_then_allocated_read_model_and_mail(
     notices = await store.list_notifications(REF)
     mailed = Counter((tuple(m.rcpt_tos), m.subject) for m in smtp.messages)
     expected = Counter(((l.recipient_address,), l.subject) for l in stored)
-    expected.update((tuple(n.recipients), f"[{REF}] {n.subject}") for n in notices)
+    expected.update((tuple(n.recipients), notice_subject(n)) for n in notices)
     assert mailed == expected
     assert [n.recipients for n in notices if n.about in ISSUE_2] == [
         [COORDINATOR], [ASSESSMENT_MANAGER], [COORDINATOR], ["inv-7@ombudsman.example"]

@@ -1,57 +1,60 @@
-"""A workflow change shipped with `workflow.patched` keeps running complaints replaying.
+"""How a workflow change ships once complaints run in production (from 1.0 on).
 
-The review-decision deadline (20 working days, quality standards) and the coordinator's
-notice on its day were added after the kept history `decided_review_requested.json` was
-recorded, in which a review was requested and neither existed.
+A kept history recorded before a change must replay under the new code. The control: a
+change to the T4 letter made without `workflow.patched` breaks a complaint that already sent
+a T4 letter; the same change guarded through `workflows.patches` replays it. And every
+`workflow.patched` in the workflows goes through that register.
 """
 
 from __future__ import annotations
 
-import json
-from datetime import date
+import re
 from pathlib import Path
 
 from temporalio.client import WorkflowHistory
-from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
-from activities import ComplaintActivities
-from ombudsflow.scenario import parse_scenario
-from ombudsflow.simulate import run_scenario
 from ombudsflow.temporal import pydantic_data_converter
-from unpatched_workflow import ReviewDeadlineUnguarded
-from workflows import ComplaintWorkflow
+from unpatched_workflow import EXAMPLE, T4CopyGuarded, T4CopyUnguarded
+from workflows import patches
 
-HISTORIES = Path(__file__).resolve().parents[1] / "histories"
-KEPT = HISTORIES / "decided_review_requested.json"
+ROOT = Path(__file__).resolve().parents[2]
+KEPT = ROOT / "tests" / "histories" / "awaiting_allocation.json"  # two T4 letters sent
 
 
 def kept_history() -> WorkflowHistory:
-    return WorkflowHistory.from_json("complaint-LG-26-0203", KEPT.read_text())
+    return WorkflowHistory.from_json("complaint-kept", KEPT.read_text())
 
 
-async def test_the_patched_change_replays_the_history_recorded_before_it() -> None:
-    replayer = Replayer(workflows=[ComplaintWorkflow], data_converter=pydantic_data_converter)
-    await replayer.replay_workflow(kept_history())
-
-
-async def test_the_same_change_unguarded_would_break_that_complaint() -> None:
-    replayer = Replayer(workflows=[ReviewDeadlineUnguarded], data_converter=pydantic_data_converter)
+async def test_an_unguarded_change_breaks_a_running_complaint() -> None:
+    replayer = Replayer(workflows=[T4CopyUnguarded], data_converter=pydantic_data_converter)
     result = await replayer.replay_workflow(kept_history(), raise_on_replay_failure=False)
     assert result.replay_failure is not None
     assert "Nondeterminism" in str(result.replay_failure)
 
 
-async def test_new_complaints_get_the_review_decision_deadline(
-    time_skipping: WorkflowEnvironment, real_activities: ComplaintActivities
-) -> None:
-    data = json.loads((HISTORIES / "scenarios" / "decided-review-requested.json").read_text())
-    sim = await run_scenario(parse_scenario(data), time_skipping, real_activities)
-    # Review requested Fri 5 Feb 2027 + 20 working days: Feb 8-12 (5), 15-19 (10),
-    # 22-26 (15), Mar 1-5 (20) -> Fri 5 March 2027.
-    deadline = next(d for d in sim.status.deadlines if d.name == "T11-review-decision")
-    assert (deadline.due, deadline.period, deadline.counts_from) == (date(2027, 3, 5), "20 working days", date(2027, 2, 5))
-    [task] = [t for t in sim.status.tasks if t.name == "T11-review"]
-    assert task.due == date(2027, 3, 5)
-    # Still undecided on the day: the coordinator is told that morning.
-    assert {"date": "2027-03-05", "kind": "notification", "to": "coordinator", "about": "T11-review-decision"} in sim.lines
+async def test_the_same_change_guarded_and_registered_replays() -> None:
+    assert patches.PATCHES[EXAMPLE.id] == EXAMPLE  # registered where the change is defined
+    replayer = Replayer(workflows=[T4CopyGuarded], data_converter=pydantic_data_converter)
+    await replayer.replay_workflow(kept_history())
+
+
+def test_an_unregistered_patch_is_refused() -> None:
+    try:
+        patches.patched("never-registered")
+    except KeyError as refused:
+        assert "register" in str(refused)
+    else:
+        raise AssertionError("an unregistered patch id went through")
+
+
+def test_every_patch_in_the_workflows_goes_through_the_register() -> None:
+    direct = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in sorted((ROOT / "workflows").glob("*.py")) if path.name != "patches.py"
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if re.search(r"workflow\.(patched|deprecate_patch)\(", line)
+    ]
+    assert direct == [], "use workflows.patches.patched(...) and register the patch"
+    for patch in patches.PATCHES.values():
+        assert patch.deprecate_after > patch.shipped

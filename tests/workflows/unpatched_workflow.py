@@ -1,19 +1,30 @@
-"""ComplaintWorkflow with the review-decision deadline added without `workflow.patched`.
+"""A change to the T4 update letter, guarded and unguarded, for test_patching.
 
-The control for test_patching: what the change would have done to running complaints had it
-not been guarded. (Its own module: the workflow sandbox re-imports a workflow's module.)
+Both send a notice to the coordinator with each T4 letter, something the kept histories
+never did. The guarded one asks `patches.patched` first, as every change from 1.0 on must;
+the unguarded one does not. (Their own module: the workflow sandbox re-imports a workflow's
+module.)
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 from temporalio import workflow
 
 from domain.records import CaseStatus, ComplaintInput
+from workflows import patches
 from workflows.complaint import ComplaintWorkflow
+
+EXAMPLE = patches.Patch("t4-copy-to-coordinator", date(2026, 11, 28), "T4 letters copied to the coordinator",
+                        deprecate_after=date(2028, 11, 28))
+# Registered as the change's own module would be; the sandbox imports this module afresh, so
+# the registration reaches the sandbox's copy of the register too.
+patches.PATCHES.setdefault(EXAMPLE.id, EXAMPLE)
 
 
 @workflow.defn(name="ComplaintWorkflow")
-class ReviewDeadlineUnguarded(ComplaintWorkflow):
+class T4CopyUnguarded(ComplaintWorkflow):
     @workflow.init
     def __init__(self, complaint: ComplaintInput) -> None:
         super().__init__(complaint)
@@ -22,5 +33,25 @@ class ReviewDeadlineUnguarded(ComplaintWorkflow):
     async def run(self, complaint: ComplaintInput) -> CaseStatus:
         return await super().run(complaint)
 
-    def _review_decision_deadline_applies(self) -> bool:
+    def _copy_applies(self) -> bool:
         return True
+
+    async def _t4_update_letter(self, k: int) -> None:
+        await super()._t4_update_letter(k)
+        if self._copy_applies():
+            await self.effects.notify(f"T4-{k}-copy", ["coordinator"], subject=f"{self.case.reference}: update letter {k} sent",
+                                      body="The complainant was told the case still awaits allocation.")
+
+
+@workflow.defn(name="ComplaintWorkflow")
+class T4CopyGuarded(T4CopyUnguarded):
+    @workflow.init
+    def __init__(self, complaint: ComplaintInput) -> None:
+        super().__init__(complaint)
+
+    @workflow.run
+    async def run(self, complaint: ComplaintInput) -> CaseStatus:
+        return await super().run(complaint)
+
+    def _copy_applies(self) -> bool:
+        return patches.patched(EXAMPLE.id)
