@@ -1,19 +1,32 @@
-"""Signing in to the pages: paste a token once, and the browser keeps it in a cookie.
+"""Signing in to the pages: paste a token once, and the browser gets a session for it.
 
-The cookie holds the token itself, HttpOnly (no script can read it) and SameSite=Lax (another
-site's form posts arrive without it), Secure over HTTPS. Signing out deletes it; disabling the
-user or issuing a new token (`ombudsflow users`) ends every browser session at once.
+The cookie holds a random session id, never the token: HttpOnly (no script can read it),
+SameSite=Lax (another site's form posts arrive without it), Secure over HTTPS, and kept no
+longer than the session lasts (SESSION_HOURS). The server keeps the id's hash
+(ombudsflow/db/users.py), so signing out ends the session there, not only in this browser: the
+old cookie, replayed, signs nobody in. Disabling the user or issuing a new token
+(`ombudsflow users`) ends every session of theirs at once. Signing in or out from another
+site is refused before these routes run (api/policy.py, api/csrf.py).
 """
 
 from __future__ import annotations
 
 from html import escape
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.auth import COOKIE, User, user_for_token
+from api.auth import (
+    COOKIE,
+    User,
+    create_session,
+    end_session,
+    session_cookie,
+    user_for_session,
+    user_for_token,
+)
 from api.deps import get_backends
 from api.policy import landing
 
@@ -72,43 +85,46 @@ def login_page(next_path: str | None, *, error: str | None = None, user: User | 
 async def login_form(request: Request, next: str | None = None) -> HTMLResponse:  # noqa: A002
     """The sign-in form (and who is signed in already, if anyone)."""
     user = None
-    token = request.cookies.get(COOKIE)
-    if token:
-        found = await user_for_token(await get_backends(request).pool(), token)
+    session = session_cookie(request)
+    if session:
+        found = await user_for_session(await get_backends(request).pool(), session)
         user = found if found is not None and not found.disabled else None
     return HTMLResponse(login_page(local_path(next), user=user))
 
 
 @router.post("/login")
 async def login(request: Request) -> Response:
-    """Check the token; if it is good, keep it in the cookie and go where the person was going."""
+    """Check the token; if it is good, start a session and go where the person was going."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip()
     body = await request.body()
     if content_type != FORM_TYPE or len(body) > MAX_FORM:
         return HTMLResponse(login_page(None, error="Send the sign-in form."), status_code=400)
-    origin = request.headers.get("origin")
-    if origin is not None and urlsplit(origin).netloc != request.headers.get("host", ""):
-        # Another site signing this browser in (as the other site's user) is refused.
-        return HTMLResponse(login_page(None, error="Sign in from this site's own form."),
-                            status_code=403)
     form = {k: v[-1] for k, v in parse_qs(body.decode("utf-8", errors="replace")).items()}
     next_path = local_path(form.get("next"))
     token = form.get("token", "").strip()
-    user = await user_for_token(await get_backends(request).pool(), token) if token else None
+    backends = get_backends(request)
+    pool = await backends.pool()
+    user = await user_for_token(pool, token) if token else None
     if user is None or user.disabled:
         error = ("Enter your access token." if not token else
                  f"User {user.name} is disabled." if user else
                  "That token is not valid. Check you copied all of it, or ask for a new one.")
         return HTMLResponse(login_page(next_path, error=error), status_code=401)
+    if (previous := session_cookie(request)) is not None:
+        await end_session(pool, previous)  # whoever was signed in here before is not any more
+    lifetime = timedelta(hours=backends.settings.session_hours)
+    session = await create_session(pool, user.id, lifetime)
     response = RedirectResponse(next_path or landing(user), status_code=303)
-    response.set_cookie(COOKIE, token, path="/", httponly=True, samesite="lax",
-                        secure=request.url.scheme == "https")
+    response.set_cookie(COOKIE, session, max_age=int(lifetime.total_seconds()), path="/",
+                        httponly=True, samesite="lax", secure=request.url.scheme == "https")
     return response
 
 
 @router.post("/logout")
 async def logout(request: Request) -> RedirectResponse:
-    """Forget the token in this browser."""
+    """End this browser's session, on the server too, and forget its cookie."""
+    if (session := session_cookie(request)) is not None:
+        await end_session(await get_backends(request).pool(), session)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax")
     return response

@@ -6,7 +6,8 @@ route has one). A link officer sees one council: the rules narrow their reads he
 the route runs, by the complaint, letter or task named in the path (404 for another council's,
 exactly as for one that does not exist, so guessing ids tells nothing) or by forcing the
 council of a list. Refusals: 401 without valid credentials (pages redirect to /login), 403
-for a role the route is not for.
+for a role the route is not for, and 403 for a state-changing request that rides on the
+sign-in cookie from another site (api/csrf.py).
 """
 
 from __future__ import annotations
@@ -22,7 +23,16 @@ from fastapi import FastAPI, Request, Security
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
-from api.auth import COOKIE, Role, User, presented_token, user_for_token
+from api.auth import (
+    COOKIE,
+    Role,
+    User,
+    bearer_token,
+    session_cookie,
+    user_for_session,
+    user_for_token,
+)
+from api.csrf import cross_site
 from api.deps import get_backends
 
 LinkOfficerCheck = Callable[[Request, User, asyncpg.Pool], Awaitable[None]]
@@ -44,6 +54,8 @@ class Rule:
     # Run for link officers only, after the role check: narrows them to their council.
     link_officer: tuple[LinkOfficerCheck, ...] = ()
     page: bool = False  # a page for people: refusals as HTML, 401 as a redirect to /login
+    # Called with the cookie from the Temporal UI (CODEC_CORS_ORIGINS), another origin.
+    ui_origins: bool = False
 
 
 class Refused(Exception):
@@ -164,8 +176,8 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/tasks"): Rule(EVERYONE, (force_query(council="{council}", role="link_officer"),)),
     ("POST", "/tasks/{task_id:path}/complete"): Rule(CASEWORK_AND_COUNCILS, (own_task,)),
     # The Temporal UI's codec server: decrypted personal data, for operators only.
-    ("POST", "/codec/decode"): Rule(OPERATORS),
-    ("POST", "/codec/encode"): Rule(OPERATORS),
+    ("POST", "/codec/decode"): Rule(OPERATORS, ui_origins=True),
+    ("POST", "/codec/encode"): Rule(OPERATORS, ui_origins=True),
     # Pages.
     ("GET", "/"): Rule(EVERYONE, (to_own_council,), page=True),
     ("GET", "/find"): Rule(READERS, page=True),
@@ -203,22 +215,36 @@ _cookie = APIKeyCookie(name=COOKIE, auto_error=False, description="set by signin
 async def authorise(
     request: Request,
     _bearer_credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
-    _cookie_token: Annotated[str | None, Security(_cookie)],
+    _cookie_session: Annotated[str | None, Security(_cookie)],
 ) -> None:
     """Let the request through to its route, or refuse it; `request.state.user` is the user."""
     route = request.scope.get("route")
     rule = rule_for(request.method, getattr(route, "path", ""))
+    token, session = bearer_token(request), session_cookie(request)
+    if rule is None or token is not None or session is not None:
+        # Signing in and out, and whatever credentials authenticate: not from another site.
+        # (A request with none is told to sign in: nothing rides on it to be forged.)
+        settings = get_backends(request).settings
+        trusted = settings.codec_cors_origins if rule is not None and rule.ui_origins else ()
+        if (reason := cross_site(request, trusted)) is not None:
+            raise Refused(403, reason, page=rule is None or rule.page)
     if rule is None:
         return
     page = rule.page or _wants_html(request)
-    token = presented_token(request)
-    if token is None:
+    if token is None and session is None:
         raise Refused(401, "sign in: send `Authorization: Bearer <token>` (tokens come from "
                            "`ombudsflow users add`) or sign in at /login", page=page)
     pool = await get_backends(request).pool()
-    user = await user_for_token(pool, token)
-    if user is None:
-        raise Refused(401, "this token is not valid: it may have been replaced", page=page)
+    if token is not None:
+        user = await user_for_token(pool, token)
+        if user is None:
+            raise Refused(401, "this token is not valid: it may have been replaced", page=page)
+    else:
+        assert session is not None
+        user = await user_for_session(pool, session)
+        if user is None:
+            raise Refused(401, "your session has ended (signed out, expired or revoked): "
+                               "sign in again at /login", page=page)
     if user.disabled:
         raise Refused(401, f"user {user.name!r} is disabled", page=page)
     request.state.user = user

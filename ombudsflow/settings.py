@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     temporal_ui_port: int = 8233
+    # How long a browser stays signed in after /login (hours); signing out ends it sooner.
+    session_hours: float = Field(default=12, gt=0, le=24 * 30)
     # Origins allowed to call the codec endpoint: the Temporal UI.
     codec_cors_origins: list[str] = ["http://127.0.0.1:8233", "http://localhost:8233"]
 

@@ -16,7 +16,17 @@ from typing import TypeVar
 
 import asyncpg
 
-from api.auth import ROLES, User, UserError, add_user, disable_user, issue_token, list_users
+from ombudsflow.db.users import (
+    ROLES,
+    User,
+    UserError,
+    add_user,
+    disable_user,
+    get_user,
+    issue_token,
+    list_users,
+    user_for_token,
+)
 
 T = TypeVar("T")
 
@@ -29,9 +39,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--council", help="a link officer's authority, as complaints name it")
     sub.add_parser("list", help="every user, with role, council and whether disabled")
-    disable = sub.add_parser("disable", help="refuse a user's token from now on")
+    disable = sub.add_parser("disable", help="refuse a user's token and end their sessions")
     disable.add_argument("name")
-    token = sub.add_parser("token", help="issue a user a new token (the old one stops working)")
+    token = sub.add_parser(
+        "token", help="issue a user a new token (the old one and their sessions stop working)")
     token.add_argument("name")
 
 
@@ -107,8 +118,6 @@ async def ensure_dev_users(pool: asyncpg.Pool, tokens_file: Path) -> bool:
     Idempotent: when the file's tokens all still sign their users in, nothing changes. Else
     (first run, file deleted, a user disabled) the demo users get new tokens, written afresh.
     """
-    from api.auth import get_user, user_for_token
-
     if tokens_file.exists():
         listed = _read_tokens(tokens_file)
         for name, _, _ in DEV_USERS:

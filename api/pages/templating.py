@@ -18,6 +18,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
+from api.csrf import same_origin as same_origin  # the forms' check: api/csrf.py's, the only one
 from domain.records import SCHEME_NAMES
 
 HERE = Path(__file__).parent
@@ -96,14 +97,3 @@ def local_path(target: str | None, default: str) -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return default
     return target
-
-
-def same_origin(request: Request) -> bool:
-    """A form post from one of our pages (or a client that sends no Origin, like curl).
-
-    Browsers send `Origin` with every POST; one naming another site is a cross-site request.
-    """
-    origin = request.headers.get("origin")
-    if origin is None or origin == "null":
-        return origin is None
-    return urlsplit(origin).netloc == request.headers.get("host", "")

@@ -1,13 +1,20 @@
-"""Signing in at /login: the cookie it sets, the pages that then open, and signing out."""
+"""Signing in at /login: the cookie it sets, the pages that then open, and signing out.
+
+The browser here is an httpx client that sends `Origin` on its posts, as browsers do; what a
+missing or foreign Origin gets is tests/auth/test_csrf.py's business.
+"""
 
 from __future__ import annotations
 
 import uuid
 from urllib.parse import quote
 
-from api.auth import COOKIE, add_user
+from api.auth import COOKIE, add_user, token_hash
 from tests.api.helpers import receive
 from tests.fixtures.system import System, new_reference
+
+
+SAME_SITE = {"Origin": "http://api"}  # the test client's base URL: this site's own origin
 
 
 def cookie_attributes(set_cookie: str) -> dict[str, str]:
@@ -28,13 +35,19 @@ async def test_signing_in_sets_the_cookie_and_the_pages_open(system: System) -> 
         assert form.status_code == 200
         assert 'name="next" value="/coordinator?council=X"' in form.text
 
-        signed_in = await browser.post("/login", data={"token": token, "next": "/coordinator?council=X"})
+        signed_in = await browser.post("/login", data={"token": token, "next": "/coordinator?council=X"},
+                                       headers=SAME_SITE)
         assert signed_in.status_code == 303
         assert signed_in.headers["location"] == "/coordinator?council=X"
         cookie = cookie_attributes(signed_in.headers["set-cookie"])
-        assert (cookie["name"], cookie["value"]) == (COOKIE, token)
+        assert cookie["name"] == COOKIE
+        assert cookie["value"] and cookie["value"] != token  # a session id, never the token
+        stored = await system.pool.fetchval(
+            "SELECT count(*) FROM sessions WHERE id_hash = $1", token_hash(cookie["value"]))
+        assert stored == 1  # kept hashed
         assert "httponly" in cookie and cookie["samesite"].lower() == "lax"
         assert cookie["path"] == "/"
+        assert cookie["max-age"] == str(int(system.settings.session_hours * 3600))
         assert "secure" not in cookie  # plain http here; over https it is Secure
 
         for path in ("/", "/coordinator", "/kpis", "/reports/unallocated"):
@@ -42,7 +55,7 @@ async def test_signing_in_sets_the_cookie_and_the_pages_open(system: System) -> 
         again = await browser.get("/login")
         assert "You are signed in as login-" in again.text
 
-        signed_out = await browser.post("/logout")
+        signed_out = await browser.post("/logout", headers=SAME_SITE)
         assert signed_out.status_code == 303 and signed_out.headers["location"] == "/login"
         assert cookie_attributes(signed_out.headers["set-cookie"])["max-age"] == "0"
         assert (await browser.get("/coordinator")).status_code == 303
@@ -52,13 +65,14 @@ async def test_a_link_officer_lands_on_their_councils_page(system: System) -> No
     council = "Example Borough Council"
     _, token = await add_user(system.pool, f"lo-{uuid.uuid4().hex[:8]}", "link_officer", council)
     async with system.http_as(None) as browser:
-        signed_in = await browser.post("/login", data={"token": token})
+        signed_in = await browser.post("/login", data={"token": token}, headers=SAME_SITE)
         assert signed_in.headers["location"] == f"/councils/{quote(council, safe='')}"
 
 
 async def test_a_wrong_token_or_a_foreign_form_signs_nobody_in(system: System) -> None:
     _, token = await add_user(system.pool, f"login-{uuid.uuid4().hex[:8]}", "admin")
     async with system.http_as(None) as browser:
+        browser.headers.update(SAME_SITE)
         wrong = await browser.post("/login", data={"token": token[:-2] + "xx"})
         assert wrong.status_code == 401 and "not valid" in wrong.text
         assert "set-cookie" not in wrong.headers

@@ -125,7 +125,7 @@ async def test_the_openapi_document_names_the_credentials(world: World) -> None:
     schema = (await world.http["anonymous"].get("/openapi.json")).json()
     schemes = schema["components"]["securitySchemes"]
     assert schemes["HTTPBearer"]["scheme"] == "bearer"
-    assert schemes["APIKeyCookie"]["name"] == "ombudsflow_token"
+    assert schemes["APIKeyCookie"]["name"] == "ombudsflow_session"
     assert schema["paths"]["/complaints"]["post"]["security"] == [
         {"HTTPBearer": []}, {"APIKeyCookie": []}]
 
