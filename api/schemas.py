@@ -1,5 +1,7 @@
 """What the API accepts and returns. Validation here is about shape, never about stage:
-whether an event makes sense now is the workflow's decision."""
+whether an event makes sense now is the workflow's decision. The shape rules are SPEC.md's
+"Input that is refused" (domain.validation): text without control characters, ASCII email
+addresses, dates as strings YYYY-MM-DD."""
 
 from __future__ import annotations
 
@@ -8,16 +10,35 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, computed_field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, computed_field
 
+from domain import validation
 from domain.explain import Explanation
 from domain.records import Complainant, ComplaintInput
+from ombudsflow.db.attention import NeedsAttention
 
 LONDON = ZoneInfo("Europe/London")
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+def _plain_text(value: str) -> str:
+    """No control characters (CR, LF, NUL, ...): names go into mail headers and one-line lists."""
+    found = validation.control_character(value)
+    if found:
+        raise ValueError(f"contains a control character ({found}); use plain text without line breaks")
+    return value
+
+
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_plain_text)
+]
+Address = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=validation.TEXT_LIMITS["address"]),
+    AfterValidator(_plain_text),
+]
+# Stricter than SPEC.md's ids (no '_' or '.'): a reference is a URL path segment ("..").
 REFERENCE = re.compile(r"[A-Za-z0-9-]{1,40}")
-EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")  # valid-ish: the mail server has the last word
 
 
 def _reference(value: str) -> str:
@@ -27,8 +48,9 @@ def _reference(value: str) -> str:
 
 
 def _email(value: str) -> str:
-    if len(value) > 254 or not EMAIL.fullmatch(value):
-        raise ValueError(f"{value!r} is not an email address")
+    problem = validation.email_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 
@@ -56,7 +78,9 @@ def today_in_london() -> date:
 
 # The working-day calendar (bank holidays) starts here: dates before it cannot be counted,
 # and a mistyped year (0224 for 2024) would leave a deadline overdue by centuries.
-FIRST_DAY = date(2000, 1, 1)
+FIRST_DAY = validation.FIRST_DAY
+# A date in a body: the string YYYY-MM-DD only (pydantic alone reads 1799452800 as a date).
+StrictDate = Annotated[date, BeforeValidator(validation.parse_date)]
 
 
 def _not_in_future(d: date) -> date:
@@ -72,7 +96,7 @@ class ComplainantIn(BaseModel):
 
     name: Text
     email: Email
-    address: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
+    address: Address | None = None
 
 
 class ComplaintIn(BaseModel):
@@ -81,7 +105,7 @@ class ComplaintIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reference: Reference
-    received: Annotated[date, AfterValidator(_not_in_future)]
+    received: Annotated[StrictDate, AfterValidator(_not_in_future)]
     scheme: Literal["LGSCO", "HOS"]
     authority: Text
     subject: Text
@@ -176,6 +200,11 @@ class ComplaintView(BaseModel):
     tasks: list[TaskView]
     letters: LetterCounts
     notifications: NotificationCounts
+    undelivered: list[NeedsAttention] = Field(
+        default_factory=list,
+        description="letters and notices not delivered: failed (waiting for a person to try again "
+                    "or mark them handled) or pending with the mail server's reason (retried)",
+    )
 
 
 class LetterSummary(BaseModel):

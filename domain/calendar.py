@@ -4,6 +4,11 @@ A `WorkingCalendar` holds its bank holidays as plain data (date -> name) so a wo
 receive them as recorded input: a new bank holiday announced later never changes the dates
 a running complaint computed on replay. The module-level functions use England-and-Wales
 bank holidays from the maintained `holidays` library, for callers outside workflows.
+
+Arithmetic is bounded: a date past 9999-12-31 (or before 0001-01-01) is clamped to the
+last (first) day Python can hold, never an OverflowError. Validation keeps real dates far
+from either end; the bound is there so a date that slipped past it cannot fail a workflow
+task on every attempt.
 """
 
 from __future__ import annotations
@@ -40,8 +45,8 @@ class WorkingCalendar:
         return self._step(d, n, -1)
 
     def next_working_day(self, d: date) -> date:
-        """d if it is a working day, else the first working day after it."""
-        while not self.is_working_day(d):
+        """d if it is a working day, else the first working day after it (date.max at the end)."""
+        while not self.is_working_day(d) and d < date.max:
             d += timedelta(days=1)
         return d
 
@@ -77,7 +82,8 @@ class WorkingCalendar:
         return sorted(d.toordinal() for d in self.holidays if d.weekday() < 5)
 
     def _step(self, d: date, n: int, direction: int) -> date:
-        while n:
+        end = date.max if direction > 0 else date.min
+        while n and d != end:
             d += timedelta(days=direction)
             if self.is_working_day(d):
                 n -= 1
@@ -90,15 +96,26 @@ def _weekdays_through(ordinal: int) -> int:
     return 5 * weeks + (day if day < 5 else 5)  # not min(): this runs twice per count
 
 
+def add_days(d: date, days: int) -> date:
+    """d moved by `days` calendar days, clamped to date.min..date.max."""
+    ordinal = d.toordinal() + days
+    return date.fromordinal(min(max(ordinal, date.min.toordinal()), date.max.toordinal()))
+
+
 def add_weeks(d: date, weeks: int) -> date:
     """Weeks are 7 calendar days."""
-    return d + timedelta(weeks=weeks)
+    return add_days(d, 7 * weeks)
 
 
 def add_months(d: date, months: int) -> date:
-    """Same day number `months` later, clamped to the last day of a shorter month."""
+    """Same day number `months` later, clamped to the last day of a shorter month (and to
+    date.min..date.max)."""
     month_index = d.month - 1 + months
     year, month = d.year + month_index // 12, month_index % 12 + 1
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
     last_day = _stdlib_calendar.monthrange(year, month)[1]
     return date(year, month, min(d.day, last_day))
 

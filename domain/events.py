@@ -1,6 +1,9 @@
 """Staff events after `complaint_received`: one vocabulary for API, workflow and simulation.
 
 Each event is a Workflow Update of the same name whose argument is the dataclass here.
+Every event ends with the same two fields: `on`, the day it happened (None: today; SPEC.md
+"When an event happened"), and `by`, who recorded it (the API sets the signed-in user; a
+client cannot). `domain.validation` checks every field of them generically.
 """
 
 from __future__ import annotations
@@ -12,26 +15,35 @@ from datetime import date
 @dataclass
 class ClosedAtAssessment:
     reason: str | None = None
+    on: date | None = None
+    by: str | None = None
 
 
 @dataclass
 class ForwardedToInvestigation:
     target: date | None = None  # an urgent case's allocation target (T3)
+    on: date | None = None
+    by: str | None = None
 
 
 @dataclass
 class Allocated:
     investigator: str
+    on: date | None = None
+    by: str | None = None
 
 
 @dataclass
 class FirstContactMade:
-    pass
+    on: date | None = None
+    by: str | None = None
 
 
 @dataclass
 class MarkedUrgent:
     target: date | None = None
+    on: date | None = None
+    by: str | None = None
 
 
 @dataclass
@@ -40,6 +52,8 @@ class InformationRequested:
 
     request: str | None = None  # the request's id; "INFO-<n>" when not given
     due: date | None = None
+    on: date | None = None
+    by: str | None = None
 
 
 @dataclass
@@ -48,17 +62,23 @@ class EvidenceRequested:
 
     request: str
     due: date | None = None
+    on: date | None = None
+    by: str | None = None
 
 
 @dataclass
 class RequestAnswered:
     request: str
+    on: date | None = None
+    by: str | None = None
 
 
 @dataclass
 class ExtensionAgreed:
     request: str
     due: date
+    on: date | None = None
+    by: str | None = None
 
 
 @dataclass
@@ -66,6 +86,8 @@ class DraftDecisionIssued:
     """T10: the draft goes to both parties for comments."""
 
     comments_due: date | None = None  # default: 10 working days
+    on: date | None = None
+    by: str | None = None
 
 
 @dataclass
@@ -81,36 +103,53 @@ class FinalDecisionIssued:
 
     outcome: str
     recommendations: list[Recommendation] = field(default_factory=list)
+    on: date | None = None
+    by: str | None = None
 
 
 @dataclass
 class RemedyCompleted:
     recommendation: str
+    on: date | None = None
+    by: str | None = None
 
 
 @dataclass
 class ReviewRequested:
-    by: str | None = None  # "complainant" or "council"
+    requested_by: str | None = None  # "complainant" or "council"
+    on: date | None = None
+    by: str | None = None
 
 
 @dataclass
 class PublicReportIssued:
     """T12: a public report under LGA 1974 s30(1)."""
 
+    on: date | None = None
+    by: str | None = None
+
 
 @dataclass
 class CouncilResponseReceived:
     """The council's formal response to a public (or further) report."""
+
+    on: date | None = None
+    by: str | None = None
 
 
 @dataclass
 class FurtherReportIssued:
     """T13: no satisfactory response to a report: another 3 months."""
 
+    on: date | None = None
+    by: str | None = None
+
 
 @dataclass
 class Closed:
     reason: str | None = None
+    on: date | None = None
+    by: str | None = None
 
 
 # Update name -> argument type; the API and the simulation build events from this table.

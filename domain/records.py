@@ -189,6 +189,8 @@ class CaseStatus:
     complainant: Complainant
     version: int = 0  # grows with every change; the read model ignores older snapshots
     today: date | None = None
+    # The `on` of the latest applied event: no later event may be dated before it.
+    last_event_on: date | None = None
     forwarded_on: date | None = None
     urgent_target: date | None = None
     allocated_on: date | None = None

@@ -2,15 +2,16 @@
 
 The workflow asks these functions "when?"; nothing here knows about Temporal. Every
 function returns a `Due`: the computed due date and the rule in words, so any date the
-system shows can say how it was worked out.
+system shows can say how it was worked out. None raises for a date near the end of the
+calendar (domain.calendar clamps): a workflow must never fail on date arithmetic.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from domain.calendar import WorkingCalendar, add_months, add_weeks
+from domain.calendar import WorkingCalendar, add_days, add_months, add_weeks
 
 DECIDE_OR_ALLOCATE_WORKING_DAYS = 20  # T1: investigation manual 8.1, business plan 1.2
 ALLOCATE_WEEKS = 8  # T3: investigation manual 8.2
@@ -104,12 +105,12 @@ def extended(new_due: date, agreed_on: date, old_due: date) -> Due:
 
 def next_reminder(cal: WorkingCalendar, previous: date) -> date:
     """R2: three days after the request or the last reminder, moved off non-working days."""
-    return cal.next_working_day(previous + timedelta(days=REMINDER_EVERY_DAYS))
+    return cal.next_working_day(add_days(previous, REMINDER_EVERY_DAYS))
 
 
 def first_chaser(cal: WorkingCalendar, due: date) -> date:
     """R4: the first working day after the due date."""
-    return cal.next_working_day(due + timedelta(days=1))
+    return cal.next_working_day(add_days(due, 1))
 
 
 def final_chaser(cal: WorkingCalendar, first_chaser_on: date, working_days: int) -> date:

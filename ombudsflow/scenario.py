@@ -1,4 +1,8 @@
-"""Read and check a simulation scenario (SPEC.md format), naming the event and field at fault."""
+"""Read and check a simulation scenario (SPEC.md format), naming the event and field at fault.
+
+Dates are strict (strings YYYY-MM-DD, never a number) and every event and the complaint pass
+SPEC.md's refusal rules (domain.validation) here, so a bad file exits 2 before anything runs.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,10 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from domain import validation
 from domain.events import EVENT_TYPES, SPEC_EVENTS
 from domain.records import ComplaintInput
+from domain.validation import FieldRefused
 
 
 class ScenarioError(ValueError):
@@ -38,6 +44,17 @@ def _errors(error: ValidationError) -> str:
     )
 
 
+def _refused(where: str, refused: FieldRefused) -> ScenarioError:
+    return ScenarioError(f"{where}: field '{refused.field}': {refused.problem}")
+
+
+def _date(where: str, value: object) -> date:
+    try:
+        return validation.parse_date(value)
+    except ValueError as bad:
+        raise ScenarioError(f"{where}{bad}") from None
+
+
 def parse_scenario(data: Any) -> Scenario:
     if not isinstance(data, dict):
         raise ScenarioError("a scenario is a JSON object with 'complaint', 'events' and 'until'")
@@ -47,13 +64,17 @@ def parse_scenario(data: Any) -> Scenario:
     if isinstance(data["complaint"], dict) and "carried" in data["complaint"]:
         raise ScenarioError("complaint: field 'carried' is the workflow's own (continue-as-new), not input")
     try:
+        validation.check_json_dates("complaint_received", ComplaintInput, data["complaint"])
         complaint = TypeAdapter(ComplaintInput).validate_python(data["complaint"])
+    except FieldRefused as refused:
+        raise _refused("complaint", refused) from None
     except ValidationError as bad:
         raise ScenarioError(f"complaint: {_errors(bad)}") from None
+    until = _date("field 'until': ", data["until"])
     try:
-        until = TypeAdapter(date).validate_python(data["until"])
-    except ValidationError:
-        raise ScenarioError(f"field 'until': not a date (YYYY-MM-DD): {data['until']!r}") from None
+        validation.check_complaint(complaint, today=until)  # the simulation's clock, not the machine's
+    except FieldRefused as refused:
+        raise _refused("complaint", refused) from None
     if until < complaint.received:
         raise ScenarioError(f"field 'until': {until} is before the complaint was received ({complaint.received})")
     raw_events = data.get("events", [])
@@ -79,20 +100,26 @@ def _parse_event(index: int, raw: Any, received: date, until: date) -> ScenarioE
         raise ScenarioError(f"{where}: event type {kind!r} is not supported by this build yet")
     if "on" not in raw:
         raise ScenarioError(f"{where}: missing field 'on'")
-    try:
-        on = TypeAdapter(date).validate_python(raw["on"])
-    except ValidationError:
-        raise ScenarioError(f"{where}: field 'on': not a date (YYYY-MM-DD): {raw['on']!r}") from None
+    on = _date(f"{where}: field 'on': ", raw["on"])
     if not received <= on <= until:
         raise ScenarioError(f"{where}: field 'on': {on} is outside {received}..{until}")
     fields = {k: v for k, v in raw.items() if k not in ("on", "type")}
     try:
+        validation.check_json_dates(kind, EVENT_TYPES[kind], fields)
         payload = TypeAdapter(EVENT_TYPES[kind]).validate_python(fields, strict=False)
+    except FieldRefused as refused:
+        raise _refused(where, refused) from None
     except ValidationError as bad:
         raise ScenarioError(f"{where}: {_errors(bad)}") from None
     unknown = set(fields) - set(EVENT_TYPES[kind].__dataclass_fields__)
     if unknown:
         raise ScenarioError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    payload.on = on  # the event's own date travels with it, as the API's does
+    try:
+        # The simulated day is the event's own; stage and order are the workflow's to refuse.
+        validation.check_event(kind, payload, today=on, received=received, latest=None)
+    except FieldRefused as refused:
+        raise _refused(where, refused) from None
     return ScenarioEvent(on, kind, payload)
 
 

@@ -22,7 +22,7 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from domain import rules, timetable
+    from domain import rules, timetable, validation
     from domain.calendar import WorkingCalendar
     from domain.casefile import CaseFile
     from domain.events import (
@@ -259,7 +259,7 @@ class ComplaintWorkflow:
 
     @closed_at_assessment.validator
     def _validate_closed_at_assessment(self, event: ClosedAtAssessment) -> None:
-        self._refuse_if_invalid(lambda: rules.check_closed_at_assessment(self.case))
+        self._refuse_if_invalid(lambda: rules.check_closed_at_assessment(self.case), "closed_at_assessment", event)
 
     @workflow.update
     async def forwarded_to_investigation(self, event: ForwardedToInvestigation) -> Applied:
@@ -281,7 +281,8 @@ class ComplaintWorkflow:
 
     @forwarded_to_investigation.validator
     def _validate_forwarded(self, event: ForwardedToInvestigation) -> None:
-        self._refuse_if_invalid(lambda: rules.check_forwarded(self.case, event, self.clock.today()))
+        self._refuse_if_invalid(lambda: rules.check_forwarded(self.case, event, self.clock.today()),
+                                "forwarded_to_investigation", event)
 
     @workflow.update
     async def allocated(self, event: Allocated) -> Applied:
@@ -298,7 +299,7 @@ class ComplaintWorkflow:
 
     @allocated.validator
     def _validate_allocated(self, event: Allocated) -> None:
-        self._refuse_if_invalid(lambda: rules.check_allocated(self.case, event))
+        self._refuse_if_invalid(lambda: rules.check_allocated(self.case, event), "allocated", event)
 
     @workflow.update
     async def first_contact_made(self, event: FirstContactMade) -> Applied:
@@ -310,7 +311,7 @@ class ComplaintWorkflow:
 
     @first_contact_made.validator
     def _validate_first_contact(self, event: FirstContactMade) -> None:
-        self._refuse_if_invalid(lambda: rules.check_first_contact(self.case))
+        self._refuse_if_invalid(lambda: rules.check_first_contact(self.case), "first_contact_made", event)
 
     @workflow.update
     async def marked_urgent(self, event: MarkedUrgent) -> Applied:
@@ -327,7 +328,8 @@ class ComplaintWorkflow:
 
     @marked_urgent.validator
     def _validate_marked_urgent(self, event: MarkedUrgent) -> None:
-        self._refuse_if_invalid(lambda: rules.check_marked_urgent(self.case, event, self.clock.today()))
+        self._refuse_if_invalid(lambda: rules.check_marked_urgent(self.case, event, self.clock.today()),
+                                "marked_urgent", event)
 
     @workflow.update
     async def information_requested(self, event: InformationRequested) -> Applied:
@@ -340,7 +342,8 @@ class ComplaintWorkflow:
     @information_requested.validator
     def _validate_information_requested(self, event: InformationRequested) -> None:
         request_id = self._information_request_id(event)
-        self._refuse_if_invalid(lambda: rules.check_information_requested(self.case, event, request_id, self.clock.today()))
+        self._refuse_if_invalid(lambda: rules.check_information_requested(self.case, event, request_id, self.clock.today()),
+                                "information_requested", event)
 
     def _information_request_id(self, event: InformationRequested) -> str:
         """The id given, else INFO-<n> counting this complaint's information requests."""
@@ -358,7 +361,8 @@ class ComplaintWorkflow:
 
     @evidence_requested.validator
     def _validate_evidence_requested(self, event: EvidenceRequested) -> None:
-        self._refuse_if_invalid(lambda: rules.check_evidence_requested(self.case, event, self.clock.today()))
+        self._refuse_if_invalid(lambda: rules.check_evidence_requested(self.case, event, self.clock.today()),
+                                "evidence_requested", event)
 
     @workflow.update
     async def request_answered(self, event: RequestAnswered) -> Applied:
@@ -368,7 +372,7 @@ class ComplaintWorkflow:
 
     @request_answered.validator
     def _validate_request_answered(self, event: RequestAnswered) -> None:
-        self._refuse_if_invalid(lambda: rules.check_request_answered(self.case, event))
+        self._refuse_if_invalid(lambda: rules.check_request_answered(self.case, event), "request_answered", event)
 
     @workflow.update
     async def extension_agreed(self, event: ExtensionAgreed) -> Applied:
@@ -384,7 +388,8 @@ class ComplaintWorkflow:
 
     @extension_agreed.validator
     def _validate_extension_agreed(self, event: ExtensionAgreed) -> None:
-        self._refuse_if_invalid(lambda: rules.check_extension_agreed(self.case, event, self.clock.today()))
+        self._refuse_if_invalid(lambda: rules.check_extension_agreed(self.case, event, self.clock.today()),
+                                "extension_agreed", event)
 
     @workflow.update
     async def draft_decision_issued(self, event: DraftDecisionIssued) -> Applied:
@@ -394,7 +399,8 @@ class ComplaintWorkflow:
 
     @draft_decision_issued.validator
     def _validate_draft_decision(self, event: DraftDecisionIssued) -> None:
-        self._refuse_if_invalid(lambda: rules.check_draft_decision(self.case, event, self.clock.today()))
+        self._refuse_if_invalid(lambda: rules.check_draft_decision(self.case, event, self.clock.today()),
+                                "draft_decision_issued", event)
 
     @workflow.update
     async def final_decision_issued(self, event: FinalDecisionIssued) -> Applied:
@@ -404,7 +410,8 @@ class ComplaintWorkflow:
 
     @final_decision_issued.validator
     def _validate_final_decision(self, event: FinalDecisionIssued) -> None:
-        self._refuse_if_invalid(lambda: rules.check_final_decision(self.case, event, self.clock.today()))
+        self._refuse_if_invalid(lambda: rules.check_final_decision(self.case, event, self.clock.today()),
+                                "final_decision_issued", event)
 
     @workflow.update
     async def remedy_completed(self, event: RemedyCompleted) -> Applied:
@@ -416,7 +423,7 @@ class ComplaintWorkflow:
 
     @remedy_completed.validator
     def _validate_remedy_completed(self, event: RemedyCompleted) -> None:
-        self._refuse_if_invalid(lambda: rules.check_remedy_completed(self.case, event))
+        self._refuse_if_invalid(lambda: rules.check_remedy_completed(self.case, event), "remedy_completed", event)
 
     @workflow.update
     async def review_requested(self, event: ReviewRequested) -> Applied:
@@ -428,14 +435,15 @@ class ComplaintWorkflow:
                                                "Decide the review request (20 working days)")
             await self.effects.notify(
                 "T11-review", ["coordinator"], subject=f"{self.case.reference}: review requested",
-                body=f"A review of the final decision was requested{' by the ' + event.by if event.by else ''}.",
+                body=f"A review of the final decision was requested{' by the ' + event.requested_by if event.requested_by else ''}.",
                 task=self.file.new_task("T11-review", "coordinator", "Consider the review request", decide_by),
             )
         return self._applied()
 
     @review_requested.validator
     def _validate_review_requested(self, event: ReviewRequested) -> None:
-        self._refuse_if_invalid(lambda: rules.check_review_requested(self.case, self.clock.today(), self._review_ends()))
+        self._refuse_if_invalid(lambda: rules.check_review_requested(self.case, self.clock.today(), self._review_ends()),
+                                "review_requested", event)
 
     def _review_decision_deadline_applies(self) -> bool:
         """Added after complaints were running: their histories never set this deadline."""
@@ -452,7 +460,7 @@ class ComplaintWorkflow:
 
     @public_report_issued.validator
     def _validate_public_report(self, event: PublicReportIssued) -> None:
-        self._refuse_if_invalid(lambda: rules.check_public_report(self.case))
+        self._refuse_if_invalid(lambda: rules.check_public_report(self.case), "public_report_issued", event)
 
     @workflow.update
     async def council_response_received(self, event: CouncilResponseReceived) -> Applied:
@@ -463,7 +471,7 @@ class ComplaintWorkflow:
 
     @council_response_received.validator
     def _validate_council_response(self, event: CouncilResponseReceived) -> None:
-        self._refuse_if_invalid(lambda: rules.check_council_response(self.case))
+        self._refuse_if_invalid(lambda: rules.check_council_response(self.case), "council_response_received", event)
 
     @workflow.update
     async def further_report_issued(self, event: FurtherReportIssued) -> Applied:
@@ -473,7 +481,7 @@ class ComplaintWorkflow:
 
     @further_report_issued.validator
     def _validate_further_report(self, event: FurtherReportIssued) -> None:
-        self._refuse_if_invalid(lambda: rules.check_further_report(self.case))
+        self._refuse_if_invalid(lambda: rules.check_further_report(self.case), "further_report_issued", event)
 
     @workflow.update
     async def closed(self, event: Closed) -> Applied:
@@ -485,7 +493,7 @@ class ComplaintWorkflow:
 
     @closed.validator
     def _validate_closed(self, event: Closed) -> None:
-        self._refuse_if_invalid(lambda: rules.check_closed(self.case))
+        self._refuse_if_invalid(lambda: rules.check_closed(self.case), "closed", event)
 
     @workflow.update
     async def wait_recorded(self) -> Applied:
@@ -505,8 +513,16 @@ class ComplaintWorkflow:
             await self.effects.record()
             self.woken = True
 
-    def _refuse_if_invalid(self, check: Callable[[], None]) -> None:
+    def _refuse_if_invalid(
+        self, check: Callable[[], None], event_type: str | None = None, event: object = None
+    ) -> None:
+        """Refuse an event that makes no sense now. Given the event, SPEC.md's input rules
+        (domain.validation) come first: an update sent straight to Temporal, without the API,
+        is refused the same way, before anything is recorded."""
         try:
+            if event_type is not None:
+                validation.check_event(event_type, event, today=self.clock.today(), received=self.case.received,
+                                       latest=self.case.last_event_on)
             check()
         except rules.EventRefused as refused:
             raise ApplicationError(str(refused), type="EventRefused", non_retryable=True) from None

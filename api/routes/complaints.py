@@ -7,8 +7,8 @@ from fastapi.responses import JSONResponse
 
 from api import read_model
 from api.deps import PoolDep, SettingsDep, TemporalDep
-from api.events import EventBody
-from api.schemas import ComplaintIn, ComplaintView, LetterSummary, Problem
+from api.events import EventBody, checked_update, refusal
+from api.schemas import ComplaintIn, ComplaintView, LetterSummary, Problem, today_in_london
 from api.temporal import (
     AlreadyExists,
     EventRefused,
@@ -18,6 +18,7 @@ from api.temporal import (
     open_complaint,
     send_event,
 )
+from domain import validation
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])
 
@@ -56,11 +57,16 @@ async def receive_complaint(
 ) -> ComplaintView | JSONResponse:
     """Receive a complaint: start its workflow and return it once it is on record."""
     reference = complaint.reference
+    started = complaint.to_input()
+    try:  # the workflow cannot refuse its own start: every rule of SPEC.md is checked here
+        validation.check_complaint(started, today_in_london())
+    except validation.FieldRefused as refused:
+        raise refusal(refused) from None
     exists = HTTPException(status.HTTP_409_CONFLICT, f"complaint {reference!r} already exists")
     if await read_model.complaint_exists(pool, reference):
         raise exists
     try:
-        _, recorded = await open_complaint(temporal, complaint.to_input(), settings.task_queue)
+        _, recorded = await open_complaint(temporal, started, settings.task_queue)
     except AlreadyExists:
         raise exists from None
     except NotStarted:
@@ -95,10 +101,11 @@ async def record_event(
     reference: str, event: EventBody, pool: PoolDep, temporal: TemporalDep
 ) -> ComplaintView:
     """Record a staff event; the complaint's workflow accepts it or says why not."""
+    update = checked_update(event, today_in_london())  # 422 naming the field
     if not await read_model.complaint_exists(pool, reference):
         raise _unknown(reference)
     try:
-        await send_event(temporal, reference, event.type, event.to_update())
+        await send_event(temporal, reference, event.type, update)
     except EventRefused as refused:
         raise HTTPException(status.HTTP_409_CONFLICT, str(refused)) from None
     except NotRunning:

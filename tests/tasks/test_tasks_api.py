@@ -212,7 +212,7 @@ async def test_the_review_task_closes_the_case_with_a_reason(system: System) -> 
     for event, fields in (("forwarded_to_investigation", {}), ("allocated", {"investigator": "i"}),
                           ("draft_decision_issued", {}),
                           ("final_decision_issued", {"outcome": "no fault"}),
-                          ("review_requested", {"by": "complainant"})):
+                          ("review_requested", {"requested_by": "complainant"})):
         sent = await send(system.http, reference, event, **fields)
         assert sent.status_code == 200, (event, sent.text)
     task = await open_task(system.http, reference, "T11-review")

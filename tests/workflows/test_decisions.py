@@ -68,7 +68,7 @@ async def test_a_review_request_in_the_window_keeps_the_case_open(
     sim = await simulate(time_skipping, scenario([
         *ALLOCATED_OCT_2026,
         {"on": "2027-01-29", "type": "final_decision_issued", "outcome": "Not upheld"},
-        {"on": "2027-02-26", "type": "review_requested", "by": "complainant"},
+        {"on": "2027-02-26", "type": "review_requested", "requested_by": "complainant"},
         {"on": "2027-03-01", "type": "review_requested"},
     ], until="2027-03-31"), real_activities)
     assert (sim.status.stage, sim.status.review_requested_on) == ("decided", date(2027, 2, 26))

@@ -143,6 +143,18 @@ async def test_without_a_worker_the_complaint_is_accepted_but_not_yet_on_record(
         ({"complainant": {"email": "resident@example.org"}}, "complainant.name"),
         ({"complainant": None}, "complainant"),
         ({"colour": "blue"}, "colour"),
+        # SPEC.md "Input that is refused": dates are strings, names have no control characters.
+        ({"received": 1799452800}, "received"),
+        ({"received": "1799452800"}, "received"),
+        ({"received": "1999-12-31"}, "received"),
+        ({"authority": "Example\r\nBorough Council"}, "authority"),
+        ({"subject": "Housing\u2028repairs"}, "subject"),
+        ({"complainant": {"name": "A.\nResident", "email": "resident@example.org"}}, "complainant.name"),
+        ({"complainant": {"name": "A. Resident", "email": "resident@example.org\r\nBcc: all@example.org"}},
+         "complainant.email"),
+        ({"complainant": {"name": "A. Resident", "email": "zoë@example.org"}}, "complainant.email"),
+        ({"complainant": {"name": "A. Resident", "email": "r@example.org", "address": "1 High St\nTown"}},
+         "complainant.address"),
     ],
 )
 async def test_a_malformed_complaint_is_refused_naming_the_field(

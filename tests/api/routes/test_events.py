@@ -161,3 +161,96 @@ async def test_a_council_request_is_opened_and_answered_through_events(system: S
     answered = await send(system.http, reference, "request_answered", request="INFO-A")
     assert answered.status_code == 200, answered.text
     assert answered.json()["version"] > opened.json()["version"]
+
+
+# ----------------------------------------------------------------- SPEC.md "Input that is refused"
+
+FAR = "9999-12-31"
+
+
+def _in(days: int) -> str:
+    return (london_today() + timedelta(days=days)).isoformat()
+
+
+def _recommendations(n: int) -> list[dict[str, str]]:
+    return [{"id": f"R{i}", "due": _in(30)} for i in range(n)]
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "words"),
+    [
+        # far dates: more than 5 years after the event's `on` (today when left out)
+        ({"type": "information_requested", "request": "FAR", "due": FAR}, "due", "more than 5 years"),
+        ({"type": "evidence_requested", "request": "EV-1", "due": _in(5 * 366 + 2)}, "due", "more than 5 years"),
+        ({"type": "forwarded_to_investigation", "target": FAR}, "target", "more than 5 years"),
+        ({"type": "marked_urgent", "target": FAR}, "target", "more than 5 years"),
+        ({"type": "extension_agreed", "request": "EV-1", "due": FAR}, "due", "more than 5 years"),
+        ({"type": "draft_decision_issued", "comments_due": FAR}, "comments_due", "more than 5 years"),
+        ({"type": "final_decision_issued", "outcome": "upheld", "recommendations": [{"id": "R1", "due": FAR}]},
+         "recommendations.0.due", "more than 5 years"),
+        # JSON numbers (and digit strings) are not dates
+        ({"type": "information_requested", "due": 1799452800}, "due", "is a number"),
+        ({"type": "information_requested", "due": "1799452800"}, "due", "YYYY-MM-DD"),
+        ({"type": "forwarded_to_investigation", "target": 1799452800}, "target", "is a number"),
+        ({"type": "final_decision_issued", "outcome": "upheld", "recommendations": [{"id": "R1", "due": 1799452800}]},
+         "recommendations.0.due", "is a number"),
+        ({"type": "closed", "on": 1799452800}, "on", "is a number"),
+        # ids: 1-40 ASCII letters, digits, - _ .
+        ({"type": "information_requested", "request": "FAR\r\nBcc: all@example.org"}, "request", "is not an id"),
+        ({"type": "evidence_requested", "request": "x" * 41}, "request", "is not an id"),
+        ({"type": "request_answered", "request": "R 1"}, "request", "is not an id"),
+        ({"type": "remedy_completed", "recommendation": "R\n1"}, "recommendation", "is not an id"),
+        ({"type": "final_decision_issued", "outcome": "upheld", "recommendations": [{"id": "R/1", "due": _in(30)}]},
+         "recommendations.0.id", "is not an id"),
+        # names and free text: no control characters
+        ({"type": "allocated", "investigator": "inv-7\r\nBcc: all@example.org"}, "investigator", "control character"),
+        ({"type": "closed", "reason": "out of\ntime"}, "reason", "control character"),
+        ({"type": "final_decision_issued", "outcome": "up\u0085held"}, "outcome", "control character"),
+        ({"type": "final_decision_issued", "outcome": "upheld",
+          "recommendations": [{"id": "R1", "due": _in(30), "text": "Pay\r\n£100"}]}, "recommendations.0.text",
+         "control character"),
+        ({"type": "review_requested", "requested_by": "council\x1b"}, "requested_by", "control character"),
+        # fan-out: at most 50 recommendations
+        ({"type": "final_decision_issued", "outcome": "upheld", "recommendations": _recommendations(51)},
+         "recommendations", "at most 50"),
+        # when: never in the future; who: never the client's to say
+        ({"type": "closed", "on": _in(1)}, "on", "in the future"),
+        ({"type": "allocated", "investigator": "inv-7", "by": "someone-else"}, "by", "signed-in user"),
+    ],
+)
+async def test_input_spec_md_refuses_is_a_422_naming_the_field(
+    system: System, body: dict[str, object], field: str, words: str
+) -> None:
+    reference = new_reference("HOST")
+    before = await receive(system.http, reference)
+
+    response = await system.http.post(f"/complaints/{reference}/events", json=body)
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert [e["field"] for e in problem["errors"]] == [field]
+    assert words in problem["detail"]
+    assert "\r" not in problem["detail"] and "\n" not in problem["detail"]
+    after = (await system.http.get(f"/complaints/{reference}")).json()
+    assert [after[k] for k in ("stage", "deadlines", "tasks")] == [before[k] for k in ("stage", "deadlines", "tasks")]
+
+
+async def test_fifty_recommendations_and_a_due_date_five_years_on_are_accepted(system: System) -> None:
+    reference = new_reference("FIFTY")
+    await receive(system.http, reference)
+    for event, fields in (("forwarded_to_investigation", {}), ("allocated", {"investigator": "inv-7"})):
+        assert (await send(system.http, reference, event, **fields)).status_code == 200
+    five_years = london_today().replace(year=london_today().year + 5) if (london_today().month, london_today().day) != (2, 29) \
+        else london_today().replace(year=london_today().year + 5, day=28)
+    evidence = await send(system.http, reference, "evidence_requested", request="EV-1", due=five_years.isoformat(),
+                          on=london_today().isoformat())
+    assert evidence.status_code == 200, evidence.text
+    decided = await send(system.http, reference, "final_decision_issued", outcome="upheld",
+                         recommendations=_recommendations(50))
+    assert decided.status_code == 200, decided.text
+    assert sum(d["name"].startswith("R") for d in decided.json()["deadlines"]) == 50
+
+
+async def test_an_event_names_the_field_before_the_complaint_is_looked_up(system: System) -> None:
+    """Shape first: a malformed event is a 422 even for a reference not on record."""
+    response = await send(system.http, new_reference("NONE"), "information_requested", due=1799452800)
+    assert response.status_code == 422
