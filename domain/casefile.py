@@ -121,13 +121,14 @@ class CaseFile:
     def log(self, entry: TimelineEntry) -> None:
         self.timeline.append(entry)
 
-    def letter_sent(self, template: str, to: str, today: date) -> None:
+    def letter_sent(self, template: str, to: str, today: date, due: date | None = None) -> None:
+        """`due`: the day it fell due, when that was before today (sent late)."""
         self.case.last_letter_on[to] = today
-        self.log(TimelineEntry(date=today, kind="letter", template=template, to=to))
+        self.log(TimelineEntry(date=today, kind="letter", template=template, to=to, due=due))
 
-    def notified(self, roles: list[str], about: str, request: str | None, today: date) -> None:
+    def notified(self, roles: list[str], about: str, request: str | None, today: date, due: date | None = None) -> None:
         for role in roles:
-            self.log(TimelineEntry(date=today, kind="notification", to=role, about=about, request=request))
+            self.log(TimelineEntry(date=today, kind="notification", to=role, about=about, request=request, due=due))
 
     def snapshot(self, today: date) -> CaseStatus:
         """A copy of the status as of `today`: overdue deadlines and the next one worked out."""

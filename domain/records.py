@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 Scheme = Literal["LGSCO", "HOS"]
 Party = Literal["complainant", "council"]
@@ -61,6 +61,20 @@ class ComplaintInput:
     # Names the request that received it (POST /complaints), so the workflow can tell that
     # request sent again from a second complaint with the same reference.
     intake: str = ""
+    # Go-live import (SPEC.md): the events that happened before go-live, oldest first. The
+    # workflow replays them on their own days; what fell due before go-live is recorded as
+    # done "before go-live" (stored, dated, never mailed), and from go-live on it runs as any.
+    backlog: list[BacklogEvent] = field(default_factory=list)
+    go_live: date | None = None
+
+
+@dataclass
+class BacklogEvent:
+    """One event of an imported complaint's history: its type, day and fields as given."""
+
+    type: str
+    on: date
+    fields: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -98,6 +112,36 @@ class StaffNotice:
     on: date
     request: str | None = None
     task: Task | None = None
+
+
+@dataclass
+class Outgoing:
+    """A letter or staff notice an event or action caused, waiting to be delivered.
+
+    Queued when the state changes and sent afterwards, so a mail server that refuses mail
+    never holds the complaint: it keeps taking events and firing timers meanwhile.
+    """
+
+    key: str  # the activity's idempotency key (the stored row's key)
+    what: str  # plain words: "T4-1: letter update_awaiting_allocation to complainant"
+    on: date  # the day it fell due
+    letter: LetterToSend | None = None
+    notice: StaffNotice | None = None
+    # "failed": a delivery that cannot succeed by retrying (a letter that will not render, an
+    # address that cannot exist); shown to coordinators until retried or dismissed.
+    status: Literal["pending", "failed"] = "pending"
+    reason: str | None = None
+
+
+@dataclass
+class Undelivered:
+    """What the read model and the pages show of a letter or notice not yet delivered."""
+
+    key: str
+    what: str
+    on: date
+    status: Literal["pending", "failed"]
+    reason: str | None = None
 
 
 @dataclass
@@ -164,7 +208,7 @@ class TimelineEntry:
     """One line of what happened, in the shape `ombudsflow simulate` prints."""
 
     date: date
-    kind: Literal["letter", "deadline", "notification", "stage", "task", "event"]
+    kind: Literal["letter", "deadline", "notification", "stage", "task", "event", "refused"]
     template: str | None = None
     to: str | None = None
     name: str | None = None
@@ -173,6 +217,9 @@ class TimelineEntry:
     request: str | None = None
     stage: str | None = None
     event: str | None = None
+    by: str | None = None  # an event: who recorded it
+    recorded: date | None = None  # an event recorded on a later day than it happened
+    reason: str | None = None  # "refused": why an imported history's event was not applied
 
 
 @dataclass
@@ -217,6 +264,8 @@ class CaseStatus:
     # start at position `timeline_offset` of the case's whole timeline.
     timeline_offset: int = 0
     timeline: list[TimelineEntry] = field(default_factory=list)
+    # Letters and notices that could not be delivered yet (pending) or at all (failed).
+    undelivered: list[Undelivered] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -237,3 +286,4 @@ class CarriedFile:
     taken: list[str]
     recorded_version: int
     recorded_timeline: int = 0  # timeline lines already in the read model
+    outbox: list[Outgoing] = field(default_factory=list)  # not yet delivered

@@ -9,6 +9,7 @@ date order, one JSON object a line (SPEC.md "Simulation").
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import os
 import shutil
@@ -30,11 +31,12 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities import ComplaintActivities
 
-from domain.records import CaseStatus, ComplaintInput, TimelineEntry
+from domain.events import EVENT_TYPES
+from domain.records import BacklogEvent, CaseStatus, ComplaintInput, TimelineEntry
 from ombudsflow.db import MemoryStore
 from ombudsflow.directory import Directory
 from ombudsflow.mail import RecordingMailer
-from ombudsflow.scenario import Scenario, ScenarioError, load_scenario
+from ombudsflow.scenario import Scenario, ScenarioError, ScenarioEvent, load_scenario
 from ombudsflow.temporal import pydantic_data_converter
 from worker.main import build_worker
 from workflows import ComplaintWorkflow
@@ -59,10 +61,14 @@ async def run_scenario(
     scenario: Scenario,
     env: WorkflowEnvironment | None = None,
     activities: ComplaintActivities | None = None,
+    *,
+    go_live: date | None = None,
 ) -> Simulation:
     """Simulate one scenario.
 
-    Tests pass their own environment and activities wired to PostgreSQL and SMTP.
+    Tests pass their own environment and activities wired to PostgreSQL and SMTP. With
+    `go_live`, the complaint starts there as a go-live import would start it: the events
+    before go-live are its history (`import --dry-run`).
     """
     own_env = env is None
     if env is None:
@@ -72,19 +78,23 @@ async def run_scenario(
         )
     try:
         activities = activities or ComplaintActivities(MemoryStore(), RecordingMailer(), Directory.load(None))
-        return await _simulate(env, scenario, activities)
+        return await _simulate(env, scenario, activities, go_live)
     finally:
         if own_env:
             await env.shutdown()
 
 
 async def _simulate(
-    env: WorkflowEnvironment, scenario: Scenario, activities: ComplaintActivities
+    env: WorkflowEnvironment, scenario: Scenario, activities: ComplaintActivities, go_live: date | None = None,
 ) -> Simulation:
     client: Client = env.client
-    start = _at(scenario.complaint.received, EVENTS_AT)
+    start = _at(go_live or scenario.complaint.received, EVENTS_AT)
     offset = start - await env.get_current_time()
     complaint = scenario.complaint
+    events = scenario.events
+    if go_live is not None:
+        complaint = with_history(complaint, [e for e in events if e.on < go_live], go_live)
+        events = [e for e in events if e.on >= go_live]
     complaint = ComplaintInput(**{**complaint.__dict__, "clock_offset_seconds": offset.total_seconds()})
     refused: list[dict[str, Any]] = []
 
@@ -100,7 +110,7 @@ async def _simulate(
         )
         handle = client.get_workflow_handle(started.id)  # follows the case if it continues as new
         await handle.execute_update(ComplaintWorkflow.wait_recorded)
-        for event in scenario.events:
+        for event in events:
             await sleep_until(_at(event.on, EVENTS_AT))
             reason = await _send(handle, event.type, event.payload)
             if reason is not None:
@@ -113,7 +123,9 @@ async def _simulate(
         if status.stage != "closed":
             await handle.terminate("simulation finished")
 
-    lines = [_line(e) for e in entries if e.date <= scenario.until] + refused
+    # The scenario's own events are its input, not news: the timeline keeps them (with who
+    # recorded them) for the audit trail, the simulation prints what they caused.
+    lines = [_line(e) for e in entries if e.date <= scenario.until and not _staff_event(e)] + refused
     lines.sort(key=lambda line: line["date"])  # stable: same-day order is kept
     return Simulation(lines, status, history, runs)
 
@@ -138,6 +150,20 @@ async def _send(handle: WorkflowHandle[Any, Any], event: str, payload: Any) -> s
     except WorkflowUpdateFailedError as failed:
         return str(getattr(failed.cause, "message", failed.cause))
     return None
+
+
+def with_history(complaint: ComplaintInput, history: list[ScenarioEvent], go_live: date) -> ComplaintInput:
+    """The complaint as a go-live import starts it: its events before go-live as its backlog."""
+    backlog = [
+        BacklogEvent(e.type, e.on, {k: v for k, v in dataclasses.asdict(e.payload).items()
+                                    if k not in ("on", "by") and v is not None})
+        for e in sorted(history, key=lambda e: e.on)
+    ]
+    return dataclasses.replace(complaint, backlog=backlog, go_live=go_live)
+
+
+def _staff_event(entry: TimelineEntry) -> bool:
+    return entry.kind == "event" and entry.event in EVENT_TYPES
 
 
 def _line(entry: TimelineEntry) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 Only `workflow.now()` is read, so replays see the same times. `offset_seconds` is 0 in
 production; the simulation uses it to place a scenario in any year on a time-skipping
-server whose clock starts today.
+server whose clock starts today. `pinned` is set only while an imported complaint's history
+is replayed up to go-live.
 """
 
 from __future__ import annotations
@@ -20,11 +21,16 @@ ACTIONS_AT = time(9, 0)  # scheduled letters, reminders and tasks
 EVENTS_AT = time(12, 0)  # staff events recorded on a day count from noon
 
 
-@dataclass(frozen=True)
+@dataclass
 class Clock:
     offset_seconds: float = 0.0
+    # Go-live import only: while a complaint's history before go-live is replayed, "now" is
+    # noon of the day being replayed (its actions at 09:00 went first), not the real time.
+    pinned: date | None = None
 
     def now(self) -> datetime:
+        if self.pinned is not None:
+            return datetime.combine(self.pinned, EVENTS_AT, tzinfo=LONDON)
         return workflow.now() + timedelta(seconds=self.offset_seconds)
 
     def today(self) -> date:

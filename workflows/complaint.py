@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import date, timedelta
@@ -22,6 +23,8 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from pydantic import TypeAdapter
+
     from domain import rules, timetable, validation
     from domain.calendar import WorkingCalendar
     from domain.casefile import CaseFile
@@ -44,7 +47,8 @@ with workflow.unsafe.imports_passed_through():
         MarkedUrgent,
         RequestAnswered,
     )
-    from domain.records import Applied, CaseStatus, ComplaintInput, Extension, Party, Stage, TimelineEntry
+    from domain.events import EVENT_TYPES
+    from domain.records import Applied, BacklogEvent, CaseStatus, ComplaintInput, Extension, Party, Stage, TimelineEntry
     from workflows.agenda import Action
     from workflows.clock import Clock
     from workflows.council_requests import CouncilRequests
@@ -68,6 +72,7 @@ class ComplaintWorkflow:
         self.effects = Effects(self.complaint, self.file, self.clock)  # never the carried file
         if carried:
             self.effects.recorded_version, self.effects.recorded_timeline = carried.recorded_version, carried.recorded_timeline
+            self.effects.outbox = list(carried.outbox)
         self.calendar = WorkingCalendar()
         self.requests = CouncilRequests(self.effects, self.calendar, complaint.final_chaser_after_working_days)
         self.decisions = Decisions(self.effects, self.calendar, self.requests)
@@ -75,6 +80,7 @@ class ComplaintWorkflow:
         self.woken = False
         self.holidays_changed = False
         self.ready = False  # calendar loaded and the day of receipt done: events may apply
+        self.backlog_turn: Any = None  # the imported history's event now being applied
         self.alarm: tuple[str | None, asyncio.Task[None]] | None = None  # the next action's timer
 
     # ----------------------------------------------------------------- the timetable
@@ -82,9 +88,12 @@ class ComplaintWorkflow:
     @workflow.run
     async def run(self, complaint: ComplaintInput) -> CaseStatus:
         await self._load_calendar()
-        if complaint.carried is None:
+        if complaint.carried is None and complaint.go_live is not None:
+            await self._catch_up(complaint, complaint.go_live)
+        elif complaint.carried is None:
             await self._received(complaint)
         self.ready = True
+        delivery = asyncio.create_task(self._deliver())
         while self.case.stage != Stage.CLOSED:
             async with self.lock:
                 if self.holidays_changed:
@@ -95,19 +104,23 @@ class ComplaintWorkflow:
             upcoming = self._next_action()
             self._show_waiting_for(upcoming)
             self.woken = False
-            if _timer_kept_across_events():
-                await self._wait_for_event_or(upcoming)
-                continue
-            try:
-                await workflow.wait_condition(
-                    lambda: self.woken,
-                    timeout=self.clock.until_action(upcoming.on) if upcoming else None,
-                    timeout_summary=_timer_summary(upcoming) if upcoming else None,
-                )
-            except asyncio.TimeoutError:
-                pass  # the next action is due: the loop takes it
-        await workflow.wait_condition(workflow.all_handlers_finished)
+            await self._wait_for_event_or(upcoming)
+        # Closed: what is still queued goes out first; a failed letter waits for a person.
+        workflow.set_current_details(f"{self.case.reference}: closed; delivering what is still queued.")
+        await workflow.wait_condition(lambda: not self.effects.outbox and workflow.all_handlers_finished())
+        delivery.cancel()
         return self.status()
+
+    async def _deliver(self) -> None:
+        """Send queued letters and notices in order, beside the timetable and never under its
+        lock: events and timers go on while a mail server refuses mail."""
+        while True:
+            await workflow.wait_condition(lambda: self.effects.next_to_deliver() is not None)
+            item = self.effects.next_to_deliver()
+            assert item is not None
+            if not await self.effects.deliver(item):
+                async with self.lock:  # failed for good: coordinators see it on the next record
+                    await self.effects.record()
 
     async def _wait_for_event_or(self, upcoming: Action | None) -> None:
         """Sleep until a staff event or the next action's 09:00, whichever comes first.
@@ -135,18 +148,55 @@ class ComplaintWorkflow:
             for weeks in timetable.KPI_MARK_WEEKS:
                 self.file.set_deadline(f"T14-{weeks}w", timetable.kpi_mark(complaint.received, weeks),
                                        f"{weeks} weeks from receipt (KPI)", self.clock.today(), target=True)
-            if _on_record_before_acknowledged():
-                await self.effects.record()
-            await self.effects.letter("T0", "acknowledgement", "complainant", dates={"target": t1})
+            # A complaint entered after it arrived promises no date already past.
+            await self.effects.letter("T0", "acknowledgement", "complainant",
+                                      dates={"target": t1} if t1 > self.clock.today() else {})
             await self.effects.record()
+
+    async def _catch_up(self, complaint: ComplaintInput, go_live: date) -> None:
+        """Go-live import: live the complaint's history before go-live again, day by day.
+
+        Each action that fell due before go-live is taken on its own day, and each event is
+        applied on its day at noon, so every period, reminder and T8 count comes out as if the
+        complaint had run here all along; what they sent is kept on the timeline, dated, but
+        never mailed. From go-live on it runs like any other complaint: the first real mail
+        is the first action due on or after go-live.
+        """
+        self.effects.before_go_live = True
+        self.clock.pinned = complaint.received
+        await self._received(complaint)
+        for item in complaint.backlog:
+            await self._live_until(item.on)
+            self.clock.pinned = item.on
+            try:
+                event = _backlog_event(item)
+                validation.check_event(item.type, event, today=item.on, received=self.case.received,
+                                       latest=self.case.last_event_on)
+                self.backlog_turn = event
+                await getattr(self, item.type)(event)
+            except (rules.EventRefused, ApplicationError, ValueError) as refused:  # ValidationError is a ValueError
+                self.file.log(TimelineEntry(date=item.on, kind="refused", event=item.type, reason=str(refused)))
+        await self._live_until(go_live - timedelta(days=1))
+        self.clock.pinned = None
+        self.effects.before_go_live = False
+        await self.effects.record()
+
+    async def _live_until(self, last_day: date) -> None:
+        """Take, each on its own day, the actions due up to `last_day` (catch-up only)."""
+        while due := [a for a in self._agenda() if a.on <= last_day]:
+            self.clock.pinned = due[0].on
+            async with self.lock:
+                self.file.taken.add(due[0].key)
+                await due[0].take()
 
     async def _continue_as_new(self) -> None:
         """Keep a long case's history bounded: carry the file into a fresh run.
 
         Only from the main loop, once every update handler has finished, so no event is lost.
         """
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        await workflow.wait_condition(lambda: workflow.all_handlers_finished() and not self.effects.sending)
         carried = self.file.carry(self.effects.recorded_version, self.effects.recorded_timeline, self.clock.today())
+        carried.outbox = list(self.effects.outbox)  # what is not delivered yet goes on in the next run
         workflow.continue_as_new(replace(self.complaint, carried=carried))
 
     async def _load_calendar(self) -> None:
@@ -251,10 +301,10 @@ class ComplaintWorkflow:
 
     @workflow.update
     async def closed_at_assessment(self, event: ClosedAtAssessment) -> Applied:
-        async with self._event(lambda: rules.check_closed_at_assessment(self.case)) as today:
-            self.file.resolve("T1", today)
+        async with self._event("closed_at_assessment", event, lambda on: rules.check_closed_at_assessment(self.case)) as on:
+            self.file.resolve("T1", on)
             self.file.close_task("T1")
-            self.file.close(today, event.reason or "decided at assessment")
+            self.file.close(on, event.reason or "decided at assessment")
         return self._applied()
 
     @closed_at_assessment.validator
@@ -263,36 +313,36 @@ class ComplaintWorkflow:
 
     @workflow.update
     async def forwarded_to_investigation(self, event: ForwardedToInvestigation) -> Applied:
-        async with self._event(lambda: rules.check_forwarded(self.case, event, self.clock.today())) as today:
+        async with self._event("forwarded_to_investigation", event, lambda on: rules.check_forwarded(self.case, event, on)) as on:
             case = self.case
-            case.forwarded_on = today
+            case.forwarded_on = on
             self.file.close_task("T1")  # the assessment manager has decided: investigate
             if event.target is not None:
                 case.urgent, case.urgent_target = True, event.target
-            self.file.enter_stage(Stage.AWAITING_ALLOCATION, today)
-            t3 = self._set_deadline("T3", timetable.allocate_by(today, case.urgent_target), "Allocate to an investigator")
+            self.file.enter_stage(Stage.AWAITING_ALLOCATION, on)
+            t3 = self._set_deadline("T3", timetable.allocate_by(on, case.urgent_target), "Allocate to an investigator")
             await self.effects.notify(
                 "T3-open", ["coordinator"], about="T3",
                 subject=f"{case.reference}: awaiting allocation" + (" (urgent)" if case.urgent else ""),
-                body=f"Forwarded from Assessment on {today}; allocate by {t3}.",
+                body=f"Forwarded from Assessment on {on}; allocate by {t3}.",
                 task=self.file.new_task("T3", "coordinator", "Allocate to an investigator", t3),
             )
         return self._applied()
 
     @forwarded_to_investigation.validator
     def _validate_forwarded(self, event: ForwardedToInvestigation) -> None:
-        self._refuse_if_invalid(lambda: rules.check_forwarded(self.case, event, self.clock.today()),
+        self._refuse_if_invalid(lambda: rules.check_forwarded(self.case, event, self._on(event)),
                                 "forwarded_to_investigation", event)
 
     @workflow.update
     async def allocated(self, event: Allocated) -> Applied:
-        async with self._event(lambda: rules.check_allocated(self.case, event)) as today:
-            self.case.allocated_on, self.case.investigator = today, event.investigator.strip()
+        async with self._event("allocated", event, lambda on: rules.check_allocated(self.case, event)) as on:
+            self.case.allocated_on, self.case.investigator = on, event.investigator.strip()
             for name in ("T1", "T3"):
-                self.file.resolve(name, today)
+                self.file.resolve(name, on)
                 self.file.close_task(name)
-            self.file.enter_stage(Stage.INVESTIGATION, today)
-            t7 = self._set_deadline("T7", timetable.first_contact(today), "Investigator's first contact")
+            self.file.enter_stage(Stage.INVESTIGATION, on)
+            t7 = self._set_deadline("T7", timetable.first_contact(on), "Investigator's first contact")
             await self.effects.letter("T6", "allocation", "complainant", dates={"hear_by": t7})
             await self.effects.letter("T6", "council_allocation", "council")
         return self._applied()
@@ -303,9 +353,9 @@ class ComplaintWorkflow:
 
     @workflow.update
     async def first_contact_made(self, event: FirstContactMade) -> Applied:
-        async with self._event(lambda: rules.check_first_contact(self.case)) as today:
-            self.case.first_contact_on = today
-            self.file.resolve("T7", today)
+        async with self._event("first_contact_made", event, lambda on: rules.check_first_contact(self.case)) as on:
+            self.case.first_contact_on = on
+            self.file.resolve("T7", on)
             self.file.close_task("T7")
         return self._applied()
 
@@ -315,7 +365,7 @@ class ComplaintWorkflow:
 
     @workflow.update
     async def marked_urgent(self, event: MarkedUrgent) -> Applied:
-        async with self._event(lambda: rules.check_marked_urgent(self.case, event, self.clock.today())):
+        async with self._event("marked_urgent", event, lambda on: rules.check_marked_urgent(self.case, event, on)) as on:
             case = self.case
             case.urgent = True
             if event.target is not None:
@@ -328,21 +378,21 @@ class ComplaintWorkflow:
 
     @marked_urgent.validator
     def _validate_marked_urgent(self, event: MarkedUrgent) -> None:
-        self._refuse_if_invalid(lambda: rules.check_marked_urgent(self.case, event, self.clock.today()),
+        self._refuse_if_invalid(lambda: rules.check_marked_urgent(self.case, event, self._on(event)),
                                 "marked_urgent", event)
 
     @workflow.update
     async def information_requested(self, event: InformationRequested) -> Applied:
         request_id = self._information_request_id(event)
-        async with self._event(lambda: rules.check_information_requested(self.case, event, request_id, self.clock.today())) as today:
-            due = timetable.information_due(self.calendar, today, event.due)
-            await self.requests.opened(self.file.open_request(request_id, "information", due, today))
+        async with self._event("information_requested", event, lambda on: rules.check_information_requested(self.case, event, request_id, on)) as on:
+            due = timetable.information_due(self.calendar, on, event.due)
+            await self.requests.opened(self.file.open_request(request_id, "information", due, on))
         return self._applied()
 
     @information_requested.validator
     def _validate_information_requested(self, event: InformationRequested) -> None:
         request_id = self._information_request_id(event)
-        self._refuse_if_invalid(lambda: rules.check_information_requested(self.case, event, request_id, self.clock.today()),
+        self._refuse_if_invalid(lambda: rules.check_information_requested(self.case, event, request_id, self._on(event)),
                                 "information_requested", event)
 
     def _information_request_id(self, event: InformationRequested) -> str:
@@ -351,9 +401,9 @@ class ComplaintWorkflow:
 
     @workflow.update
     async def evidence_requested(self, event: EvidenceRequested) -> Applied:
-        async with self._event(lambda: rules.check_evidence_requested(self.case, event, self.clock.today())) as today:
-            due = timetable.evidence_due(self.calendar, today, event.due)
-            request = self.file.open_request(event.request, "evidence", due, today)
+        async with self._event("evidence_requested", event, lambda on: rules.check_evidence_requested(self.case, event, on)) as on:
+            due = timetable.evidence_due(self.calendar, on, event.due)
+            request = self.file.open_request(event.request, "evidence", due, on)
             await self.effects.letter(f"T9:{request.id}", "evidence_request", "council",
                                       dates={"due": request.due}, facts={"request": request.id})
             await self.requests.opened(request)
@@ -361,13 +411,13 @@ class ComplaintWorkflow:
 
     @evidence_requested.validator
     def _validate_evidence_requested(self, event: EvidenceRequested) -> None:
-        self._refuse_if_invalid(lambda: rules.check_evidence_requested(self.case, event, self.clock.today()),
+        self._refuse_if_invalid(lambda: rules.check_evidence_requested(self.case, event, self._on(event)),
                                 "evidence_requested", event)
 
     @workflow.update
     async def request_answered(self, event: RequestAnswered) -> Applied:
-        async with self._event(lambda: rules.check_request_answered(self.case, event)) as today:
-            self._answer(event.request, today)
+        async with self._event("request_answered", event, lambda on: rules.check_request_answered(self.case, event)) as on:
+            self._answer(event.request, on)
         return self._applied()
 
     @request_answered.validator
@@ -376,10 +426,10 @@ class ComplaintWorkflow:
 
     @workflow.update
     async def extension_agreed(self, event: ExtensionAgreed) -> Applied:
-        async with self._event(lambda: rules.check_extension_agreed(self.case, event, self.clock.today())) as today:
+        async with self._event("extension_agreed", event, lambda on: rules.check_extension_agreed(self.case, event, on)) as on:
             request = self.file.request(event.request)
-            request.extensions.append(Extension(agreed_on=today, old_due=request.due, new_due=event.due))
-            moved = timetable.extended(event.due, today, request.due)
+            request.extensions.append(Extension(agreed_on=on, old_due=request.due, new_due=event.due))
+            moved = timetable.extended(event.due, on, request.due)
             request.due = event.due
             request.chaser_1_on = request.chaser_2_on = None  # the chaser sequence restarts
             self._set_deadline(request.id, moved, f"Council's answer to {request.kind} request {request.id}")
@@ -388,37 +438,37 @@ class ComplaintWorkflow:
 
     @extension_agreed.validator
     def _validate_extension_agreed(self, event: ExtensionAgreed) -> None:
-        self._refuse_if_invalid(lambda: rules.check_extension_agreed(self.case, event, self.clock.today()),
+        self._refuse_if_invalid(lambda: rules.check_extension_agreed(self.case, event, self._on(event)),
                                 "extension_agreed", event)
 
     @workflow.update
     async def draft_decision_issued(self, event: DraftDecisionIssued) -> Applied:
-        async with self._event(lambda: rules.check_draft_decision(self.case, event, self.clock.today())) as today:
-            await self.decisions.draft_issued(event, today)
+        async with self._event("draft_decision_issued", event, lambda on: rules.check_draft_decision(self.case, event, on)) as on:
+            await self.decisions.draft_issued(event, on)
         return self._applied()
 
     @draft_decision_issued.validator
     def _validate_draft_decision(self, event: DraftDecisionIssued) -> None:
-        self._refuse_if_invalid(lambda: rules.check_draft_decision(self.case, event, self.clock.today()),
+        self._refuse_if_invalid(lambda: rules.check_draft_decision(self.case, event, self._on(event)),
                                 "draft_decision_issued", event)
 
     @workflow.update
     async def final_decision_issued(self, event: FinalDecisionIssued) -> Applied:
-        async with self._event(lambda: rules.check_final_decision(self.case, event, self.clock.today())) as today:
-            await self.decisions.final_issued(event, today)
+        async with self._event("final_decision_issued", event, lambda on: rules.check_final_decision(self.case, event, on)) as on:
+            await self.decisions.final_issued(event, on)
         return self._applied()
 
     @final_decision_issued.validator
     def _validate_final_decision(self, event: FinalDecisionIssued) -> None:
-        self._refuse_if_invalid(lambda: rules.check_final_decision(self.case, event, self.clock.today()),
+        self._refuse_if_invalid(lambda: rules.check_final_decision(self.case, event, self._on(event)),
                                 "final_decision_issued", event)
 
     @workflow.update
     async def remedy_completed(self, event: RemedyCompleted) -> Applied:
-        async with self._event(lambda: rules.check_remedy_completed(self.case, event)) as today:
-            self._answer(event.recommendation, today)
+        async with self._event("remedy_completed", event, lambda on: rules.check_remedy_completed(self.case, event)) as on:
+            self._answer(event.recommendation, on)
             if self.decisions.remedies_all_complete() and self.case.stage == Stage.DECIDED:
-                self.file.close(today, "every recommendation complete")
+                self.file.close(on, "every recommendation complete")
         return self._applied()
 
     @remedy_completed.validator
@@ -427,12 +477,10 @@ class ComplaintWorkflow:
 
     @workflow.update
     async def review_requested(self, event: ReviewRequested) -> Applied:
-        async with self._event(lambda: rules.check_review_requested(self.case, self.clock.today(), self._review_ends())) as today:
-            self.case.review_requested_on = today
-            decide_by = None
-            if self._review_decision_deadline_applies():
-                decide_by = self._set_deadline("T11-review-decision", timetable.review_decided_by(self.calendar, today),
-                                               "Decide the review request (20 working days)")
+        async with self._event("review_requested", event, lambda on: rules.check_review_requested(self.case, on, self._review_ends())) as on:
+            self.case.review_requested_on = on
+            decide_by = self._set_deadline("T11-review-decision", timetable.review_decided_by(self.calendar, on),
+                                           "Decide the review request (20 working days)")
             await self.effects.notify(
                 "T11-review", ["coordinator"], subject=f"{self.case.reference}: review requested",
                 body=f"A review of the final decision was requested{' by the ' + event.requested_by if event.requested_by else ''}.",
@@ -442,20 +490,16 @@ class ComplaintWorkflow:
 
     @review_requested.validator
     def _validate_review_requested(self, event: ReviewRequested) -> None:
-        self._refuse_if_invalid(lambda: rules.check_review_requested(self.case, self.clock.today(), self._review_ends()),
+        self._refuse_if_invalid(lambda: rules.check_review_requested(self.case, self._on(event), self._review_ends()),
                                 "review_requested", event)
-
-    def _review_decision_deadline_applies(self) -> bool:
-        """Added after complaints were running: their histories never set this deadline."""
-        return workflow.patched("review-decision-deadline")
 
     def _review_ends(self) -> date | None:
         return self.file.due_dates().get("T11-review")
 
     @workflow.update
     async def public_report_issued(self, event: PublicReportIssued) -> Applied:
-        async with self._event(lambda: rules.check_public_report(self.case)) as today:
-            await self.decisions.public_report_issued(today)
+        async with self._event("public_report_issued", event, lambda on: rules.check_public_report(self.case)) as on:
+            await self.decisions.public_report_issued(on)
         return self._applied()
 
     @public_report_issued.validator
@@ -464,9 +508,9 @@ class ComplaintWorkflow:
 
     @workflow.update
     async def council_response_received(self, event: CouncilResponseReceived) -> Applied:
-        async with self._event(lambda: rules.check_council_response(self.case)) as today:
+        async with self._event("council_response_received", event, lambda on: rules.check_council_response(self.case)) as on:
             awaited = [r for r in self.case.requests if r.kind == "report_response" and r.status == "open"]
-            self._answer(awaited[-1].id, today)
+            self._answer(awaited[-1].id, on)
         return self._applied()
 
     @council_response_received.validator
@@ -475,8 +519,8 @@ class ComplaintWorkflow:
 
     @workflow.update
     async def further_report_issued(self, event: FurtherReportIssued) -> Applied:
-        async with self._event(lambda: rules.check_further_report(self.case)) as today:
-            await self.decisions.further_report_issued(today)
+        async with self._event("further_report_issued", event, lambda on: rules.check_further_report(self.case)) as on:
+            await self.decisions.further_report_issued(on)
         return self._applied()
 
     @further_report_issued.validator
@@ -485,15 +529,44 @@ class ComplaintWorkflow:
 
     @workflow.update
     async def closed(self, event: Closed) -> Applied:
-        async with self._event(lambda: rules.check_closed(self.case)) as today:
-            self.file.resolve("T11-review-decision", today)  # closing is the review's outcome
+        async with self._event("closed", event, lambda on: rules.check_closed(self.case)) as on:
+            self.file.resolve("T11-review-decision", on)  # closing is the review's outcome
             self.file.close_task("T11-review")
-            self.file.close(today, event.reason or "closed")
+            self.file.close(on, event.reason or "closed")
         return self._applied()
 
     @closed.validator
     def _validate_closed(self, event: Closed) -> None:
         self._refuse_if_invalid(lambda: rules.check_closed(self.case), "closed", event)
+
+    @workflow.update
+    async def retry_delivery(self, key: str | None = None) -> Applied:
+        """Send a failed letter or notice again (all of them without a key), once its cause
+        is fixed (the directory corrected, the template mended)."""
+        async with self.lock:
+            self.effects.retry_failed(key)
+            await self.effects.record()
+        return self._applied()
+
+    @retry_delivery.validator
+    def _validate_retry_delivery(self, key: str | None = None) -> None:
+        if not any(o.status == "failed" and key in (None, o.key) for o in self.effects.outbox):
+            raise ApplicationError(f"retry_delivery refused: nothing failed{' under ' + repr(key) if key else ''} to retry",
+                                   type="EventRefused", non_retryable=True)
+
+    @workflow.update
+    async def dismiss_delivery(self, key: str) -> Applied:
+        """Forget a failed letter or notice that a person delivered another way."""
+        async with self.lock:
+            self.effects.dismiss_failed(key)
+            await self.effects.record()
+        return self._applied()
+
+    @dismiss_delivery.validator
+    def _validate_dismiss_delivery(self, key: str) -> None:
+        if not any(o.status == "failed" and o.key == key for o in self.effects.outbox):
+            raise ApplicationError(f"dismiss_delivery refused: no failed delivery {key!r}",
+                                   type="EventRefused", non_retryable=True)
 
     @workflow.update
     async def wait_recorded(self) -> Applied:
@@ -502,16 +575,31 @@ class ComplaintWorkflow:
         return self._applied()
 
     @asynccontextmanager
-    async def _event(self, check: Callable[[], None]) -> AsyncIterator[date]:
-        """Apply a staff event: take today's due actions first, check again, change, record."""
-        await workflow.wait_condition(lambda: self.ready)  # an event sent the moment it started
+    async def _event(self, name: str, event: Any, check: Callable[[date], None]) -> AsyncIterator[date]:
+        """Apply a staff event on the day it happened (`on`, SPEC.md "When an event happened"):
+        take today's due actions first, check again, change, record.
+
+        Periods count from `on`; actions that fell due between `on` and today are taken by the
+        main loop as soon as the event is recorded, dated today and shown late.
+        """
+        # An event sent the moment the workflow started waits for the day of receipt (or an
+        # import's history) to be done; the history's own events go in their turn.
+        await workflow.wait_condition(lambda: self.ready or self.backlog_turn is event)
+        self.backlog_turn = None
         async with self.lock:
-            today = self.clock.today()
-            await self._take_actions_due(today)
-            self._refuse_if_invalid(check)
-            yield today
+            await self._take_actions_due(self.clock.today())
+            on = self._on(event)
+            self._refuse_if_invalid(lambda: check(on))
+            self.case.last_event_on = on
+            self.file.log(TimelineEntry(date=on, kind="event", event=name, by=event.by,
+                                        recorded=self.clock.today() if on != self.clock.today() else None))
+            yield on
             await self.effects.record()
             self.woken = True
+
+    def _on(self, event: Any) -> date:
+        """The day an event happened: the date given, else today."""
+        return event.on or self.clock.today()
 
     def _refuse_if_invalid(
         self, check: Callable[[], None], event_type: str | None = None, event: object = None
@@ -531,7 +619,9 @@ class ComplaintWorkflow:
 
     @workflow.query
     def status(self) -> CaseStatus:
-        return self.file.snapshot(self.clock.today())
+        status = self.file.snapshot(self.clock.today())
+        status.undelivered = self.effects.undelivered()
+        return status
 
     def _applied(self) -> Applied:
         """An update's answer: small, because Temporal keeps every answer in the history and
@@ -545,10 +635,14 @@ class ComplaintWorkflow:
     # ----------------------------------------------------------------- mechanics
 
     async def _take_actions_due(self, today: date) -> None:
+        """Take every action due by today, soonest first; one that fell due on an earlier day
+        (a back-dated event, a worker that was down) is taken now and shown late."""
         taken_any = False
         while due := [a for a in self._agenda() if a.on <= today]:
             self.file.taken.add(due[0].key)
+            self.effects.late_since = due[0].on if due[0].on < today else None
             await due[0].take()
+            self.effects.late_since = None
             taken_any = True
         if taken_any:
             await self.effects.record()
@@ -585,13 +679,8 @@ def _timer_summary(action: Action) -> str:
     return f"{action.summary} on {action.on.isoformat()}"
 
 
-def _timer_kept_across_events() -> bool:
-    """Complaints started before the timer outlived events keep cancelling and restarting it."""
-    return workflow.patched("timer-kept-across-events")
-
-
-def _on_record_before_acknowledged() -> bool:
-    """A new complaint is in the read model before its acknowledgement goes out, so people see
-    it (and `POST /complaints` answers 201) even while the mail server refuses mail; the
-    letter shows as pending meanwhile. Complaints started before this change keep their order."""
-    return workflow.patched("on-record-before-acknowledged")
+def _backlog_event(item: BacklogEvent) -> Any:
+    """An imported event's dataclass from its fields as given (refused if they do not fit)."""
+    if item.type not in EVENT_TYPES:
+        raise rules.EventRefused(f"{item.type} refused: not an event type")
+    return TypeAdapter(EVENT_TYPES[item.type]).validate_python({**item.fields, "on": item.on})

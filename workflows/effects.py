@@ -39,6 +39,8 @@ class Effects:
         self.recorded_timeline = 0  # timeline lines the read model already holds
         self.outbox: list[Outgoing] = []  # queued letters and notices, oldest first
         self.sending = False  # a delivery activity is running
+        self.late_since: date | None = None  # set while taking an action that fell due earlier
+        self.before_go_live = False  # replaying an imported complaint's history
 
     async def bank_holidays(self, years: list[int]) -> dict[date, str]:
         """Recorded in history, so replays keep the dates running complaints were given."""
@@ -55,8 +57,9 @@ class Effects:
             key=f"{key}/{template}/{to}", reference=self.complaint.reference, template=template, to=to,
             on=today, complaint=self.complaint, dates=dates or {}, facts=facts or {},
         )
-        self.outbox.append(Outgoing(letter.key, f"{key}: letter {template} to {to}", today, letter=letter))
-        self.file.letter_sent(template, to, today)
+        if not self.before_go_live:  # an imported complaint's past is on its timeline, never mailed
+            self.outbox.append(Outgoing(letter.key, f"{key}: letter {template} to {to}", today, letter=letter))
+        self.file.letter_sent(template, to, today, due=self.late_since)
 
     async def notify(
         self, key: str, roles: list[str], *, subject: str, body: str, about: str | None = None,
@@ -68,10 +71,11 @@ class Effects:
             key=key, reference=case.reference, authority=case.authority, roles=roles,
             about=about or key, subject=subject, body=body, on=today, request=request, task=task,
         )
-        self.outbox.append(Outgoing(key, f"{notice.about}: notify {', '.join(roles)}", today, notice=notice))
+        if not self.before_go_live:
+            self.outbox.append(Outgoing(key, f"{notice.about}: notify {', '.join(roles)}", today, notice=notice))
         if task is not None:
             self.file.add_task(task, today)
-        self.file.notified(roles, notice.about, request, today)
+        self.file.notified(roles, notice.about, request, today, due=self.late_since)
 
     # ----------------------------------------------------------------- delivery
 
@@ -113,7 +117,10 @@ class Effects:
     # ----------------------------------------------------------------- the read model
 
     async def record(self) -> None:
-        """Write the read model and keep the operators' search attributes current."""
+        """Write the read model and keep the operators' search attributes current (once, at
+        the end, for an imported complaint's past)."""
+        if self.before_go_live:
+            return
         self.file.case.version += 1
         status = self.file.snapshot(self.clock.today())
         status.timeline_offset, status.timeline = self.recorded_timeline, self.file.timeline[self.recorded_timeline:]

@@ -221,11 +221,11 @@ class PgStore:
             # own position once; lines already stored there are left as they are.
             await conn.executemany(
                 """INSERT INTO timeline (reference, seq, date, kind, template, "to", name, due,
-                                         about, request, stage, event)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                                         about, request, stage, event, by, recorded, reason)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
                    ON CONFLICT (reference, seq) DO NOTHING""",
                 [(s.reference, s.timeline_offset + i, e.date, e.kind, e.template, e.to, e.name,
-                  e.due, e.about, e.request, e.stage, e.event)
+                  e.due, e.about, e.request, e.stage, e.event, e.by, e.recorded, e.reason)
                  for i, e in enumerate(s.timeline)],
             )
             if not written:
@@ -332,7 +332,7 @@ def council_request(row: asyncpg.Record) -> CouncilRequest:
     )
 
 
-TIMELINE_COLUMNS = 'date, kind, template, "to", name, due, about, request, stage, event'
+TIMELINE_COLUMNS = 'date, kind, template, "to", name, due, about, request, stage, event, by, recorded, reason'
 
 
 def timeline_line(row: asyncpg.Record) -> TimelineLine:
@@ -340,7 +340,8 @@ def timeline_line(row: asyncpg.Record) -> TimelineLine:
     return TimelineLine(seq=row["seq"], entry=TimelineEntry(
         date=row["date"], kind=row["kind"], template=row["template"], to=row["to"],
         name=row["name"], due=row["due"], about=row["about"], request=row["request"],
-        stage=row["stage"], event=row["event"],
+        stage=row["stage"], event=row["event"], by=row["by"], recorded=row["recorded"],
+        reason=row["reason"],
     ))
 
 
