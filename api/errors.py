@@ -1,7 +1,9 @@
 """Every error as JSON `{"detail": "..."}`: a sentence a person can act on, never a trace.
 
-Validation errors keep FastAPI's 422 and add the fields at fault, as do values PostgreSQL
-refuses; an unreachable PostgreSQL or Temporal becomes a 503 that names it.
+Validation errors keep FastAPI's 422 and add the fields at fault; a value PostgreSQL refuses
+is a 422 too; an unreachable PostgreSQL or Temporal becomes a 503 that names it. PostgreSQL's
+own words (which may quote the query, a value, a host or a user) go to the log, never into
+an answer.
 """
 
 from __future__ import annotations
@@ -68,6 +70,9 @@ async def _http(_: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unavailable(_: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc.__cause__, (*DATABASE_DOWN, asyncpg.PostgresError, TimeoutError)):
+        log.warning("%s", exc)  # the connection error's words: for the log only
+        return problem(503, "PostgreSQL is unreachable (the API's log says why)")
     return problem(503, str(exc))
 
 
@@ -75,14 +80,15 @@ async def _database(_: Request, exc: Exception) -> JSONResponse:
     log.warning("database error: %r", exc)
     if isinstance(exc, asyncpg.UndefinedTableError):
         return problem(503, "the database has no read-model tables: run `ombudsflow migrate`")
-    return problem(503, f"PostgreSQL is unreachable: {exc or type(exc).__name__}")
+    return problem(503, "PostgreSQL is unreachable (the API's log says why)")
 
 
 async def _bad_value(_: Request, exc: Exception) -> JSONResponse:
     """PostgreSQL refused a value the request carried (a number past 64 bits, say): the
     request's fault, so 422 rather than a 500."""
     log.warning("value refused by PostgreSQL: %r", exc)
-    return problem(422, f"invalid request: a value cannot be stored or searched for ({exc})")
+    return problem(422, "invalid request: a value it carries is out of range or of the wrong "
+                        "kind for the database (a number past 64 bits, say)")
 
 
 async def _temporal(_: Request, exc: Exception) -> JSONResponse:

@@ -1,8 +1,10 @@
 """Limits on what a request may carry, checked before any route reads it.
 
-- Size: nothing the API takes (a complaint, an event, a form, a codec batch) comes near
-  64 KiB, so a larger body is refused with 413 before it is read into memory, whether it
-  declares its length or streams it in chunks.
+- Size: nothing the API takes (a complaint, an event, a form) comes near 64 KiB, so a larger
+  body is refused with 413 before it is read into memory, whether it declares its length or
+  streams it in chunks. The codec (/codec/*) is the exception: a batch of a complaint's
+  payloads (a decision with 50 recommendations, a long history continued as new) is what it
+  is, and operators must be able to read every one, so it takes up to 8 MiB.
 - NUL characters: PostgreSQL text cannot hold U+0000, so a name or id carrying one could
   never be stored; worse, in a complaint it would reach the workflow and fail its letter for
   ever. Refused with 422 wherever it appears: path, query, or body (raw, %00 or \\u0000).
@@ -18,6 +20,9 @@ from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY_BYTES = 64 * 1024
+# Path prefix -> its own limit. Temporal refuses payloads over 2 MiB, so a UI batch of a few
+# of the largest fits.
+LARGER_BODIES: dict[str, int] = {"/codec/": 8 * 1024 * 1024}
 # NUL as a raw byte, and as a form (%00) or JSON (\u0000) body writes it.
 _NUL_IN_FORM = re.compile(rb"\x00|%00")
 _NUL_IN_JSON = re.compile(rb"\x00|\\u0000", re.IGNORECASE)
@@ -26,6 +31,11 @@ _NUL_LONGEST = len(b"\\u0000") - 1  # bytes a chunk must keep from the last, to 
 
 def _too_large(limit: int) -> str:
     return f"request body too large: at most {limit // 1024} KiB"
+
+
+def body_limit(path: str, default: int = MAX_BODY_BYTES) -> int:
+    """The most bytes a body sent to `path` may have."""
+    return next((n for prefix, n in LARGER_BODIES.items() if path.startswith(prefix)), default)
 
 
 NUL_DETAIL = "invalid request: text may not contain NUL characters (U+0000)"
@@ -41,9 +51,10 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = body_limit(scope["path"], self.max_bytes)
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await _refuse(send, 413, _too_large(self.max_bytes))
+        if declared is not None and (not declared.isdigit() or int(declared) > max_bytes):
+            await _refuse(send, 413, _too_large(max_bytes))
             return
         if b"\x00" in scope["path"].encode() or b"\x00" in unquote_to_bytes(scope.get("query_string", b"")):
             await _refuse(send, 422, NUL_DETAIL)
@@ -58,8 +69,8 @@ class BodyLimit:
             if message["type"] == "http.request":
                 body = message.get("body", b"")
                 received += len(body)
-                if received > self.max_bytes:  # a streamed body that never said its length
-                    raise HTTPException(413, _too_large(self.max_bytes))
+                if received > max_bytes:  # a streamed body that never said its length
+                    raise HTTPException(413, _too_large(max_bytes))
                 if nul.search(tail + body):
                     raise HTTPException(422, NUL_DETAIL)
                 tail = (tail + body)[-_NUL_LONGEST:]

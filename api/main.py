@@ -9,11 +9,12 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 import uvicorn
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from temporalio.client import Client
 
 from api import errors, policy
 from api.backends import Backends
+from api.deps import bounded_dates
 from api.limits import BodyLimit
 from api.pages import install as install_pages
 from api.routes import tasks
@@ -47,10 +48,11 @@ def create_app(
         title="Ombudsflow",
         summary="Ombudsman complaints: events in, deadlines, letters and reports out.",
         lifespan=lifespan,
-        dependencies=policy.dependencies(),  # every route, pages too: who may do what
+        # Every route, pages too: who may do what (and from which site), then sane dates.
+        dependencies=[*policy.dependencies(), Depends(bounded_dates)],
     )
     app.state.backends = backends
-    app.add_middleware(BodyLimit)  # 413 for bodies over 64 KiB, read or not
+    app.add_middleware(BodyLimit)  # 413 for bodies over 64 KiB (the codec's: 8 MiB), read or not
     errors.install(app)
     policy.install(app)
     app.include_router(api_router)

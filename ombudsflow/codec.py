@@ -15,17 +15,25 @@ import secrets
 from collections.abc import Sequence
 from pathlib import Path
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from google.protobuf.message import DecodeError
 from temporalio.api.common.v1 import Payload
 from temporalio.converter import PayloadCodec
 
 ENCODING = b"binary/encrypted"
 KEY_ID = "encryption-key-id"
 NONCE_BYTES = 12
+TAG_BYTES = 16  # AES-GCM's authentication tag, at the end of the ciphertext
 
 
 class UnknownKey(ValueError):
     """A payload encrypted with a key this keyring does not hold."""
+
+
+class CorruptPayload(ValueError):
+    """An encrypted payload that does not decrypt: truncated, altered, or not ours. Said in
+    words, so the codec endpoint answers 400 instead of failing with a library's error."""
 
 
 class Keyring:
@@ -87,10 +95,27 @@ class EncryptionCodec(PayloadCodec):
             if payload.metadata.get("encoding") != ENCODING:
                 out.append(payload)  # never encrypted (e.g. written before the codec was on)
                 continue
-            key_id = payload.metadata.get(KEY_ID, b"").decode()
+            key_id = payload.metadata.get(KEY_ID, b"").decode("utf-8", errors="replace")
             cipher = self._ciphers.get(key_id)
             if cipher is None:
                 raise UnknownKey(f"payload encrypted with key {key_id!r}, which is not in PAYLOAD_KEYS")
-            nonce, sealed = payload.data[:NONCE_BYTES], payload.data[NONCE_BYTES:]
-            out.append(Payload.FromString(cipher.decrypt(nonce, sealed, None)))
+            out.append(_open(cipher, payload.data, len(out)))
         return out
+
+
+def _open(cipher: AESGCM, data: bytes, index: int) -> Payload:
+    """The payload sealed in `data` (nonce, then ciphertext and tag); CorruptPayload if it
+    is too short, fails its tag or does not hold a payload."""
+    where = f"payload {index + 1}"
+    if len(data) < NONCE_BYTES + TAG_BYTES:
+        raise CorruptPayload(f"{where} is truncated: {len(data)} bytes, shorter than a nonce "
+                             "and a tag")
+    try:
+        plain = cipher.decrypt(data[:NONCE_BYTES], data[NONCE_BYTES:], None)
+    except InvalidTag:
+        raise CorruptPayload(f"{where} does not decrypt: it was altered or truncated, or "
+                             "sealed by another key under the same id") from None
+    try:
+        return Payload.FromString(plain)
+    except DecodeError:
+        raise CorruptPayload(f"{where} decrypts to something that is not a payload") from None

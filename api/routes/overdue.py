@@ -13,14 +13,12 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pydantic import BaseModel
 
-from api.deps import PoolDep
+from api.deps import LAST_DAY, PoolDep
 from api.schemas import FIRST_DAY, Text, today_in_london
 from ombudsflow.db.council_requests import DueItem
 from ombudsflow.overdue_report import build_overdue_report, render_html, render_text
 
 router = APIRouter(prefix="/reports", tags=["reports"])
-
-LAST_DAY = date(2099, 12, 31)
 
 
 class OverdueReportView(BaseModel):

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from api.deps import PoolDep
+from api.deps import Limit, Offset, PoolDep
 from api.schemas import Text, today_in_london
 from ombudsflow.db.council_requests import RequestFilter, RequestRow, list_requests
 
@@ -34,8 +34,8 @@ async def requests(
     today: Annotated[date | None, Query(
         description="judge overdue and due soon as of this date (default: today in London)"
     )] = None,
-    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 1000,
+    offset: Offset = 0,
 ) -> RequestList:
     """Requests by due date, most overdue first, with days overdue and extensions."""
     today = today or today_in_london()
