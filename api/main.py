@@ -6,10 +6,19 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib.resources import files
 
 import asyncpg
 import uvicorn
 from fastapi import Depends, FastAPI
+from fastapi.openapi.docs import (
+    get_redoc_html,
+    get_swagger_ui_html,
+    get_swagger_ui_oauth2_redirect_html,
+)
+from fastapi.staticfiles import StaticFiles
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
 from temporalio.client import Client
 
 from api import errors, policy
@@ -50,6 +59,8 @@ def create_app(
         lifespan=lifespan,
         # Every route, pages too: who may do what (and from which site), then sane dates.
         dependencies=[*policy.dependencies(), Depends(bounded_dates)],
+        docs_url=None,  # served by install_docs from local files instead of a CDN
+        redoc_url=None,
     )
     app.state.backends = backends
     app.add_middleware(BodyLimit)  # 413 for bodies over 64 KiB (the codec's: 8 MiB), read or not
@@ -62,7 +73,51 @@ def create_app(
     install_pages(app)
     app.include_router(kpis.router)
     app.include_router(timeline.router)
+    install_docs(app)
     return app
+
+
+DOCS_ASSETS = "/docs/assets"
+
+
+def install_docs(app: FastAPI) -> None:
+    """/docs (Swagger UI) and /redoc with their scripts and styles served from this API.
+
+    FastAPI's own pages load them from a CDN, which councils' closed networks cannot reach;
+    the files come from the `fastapi-offline` wheel. Like /openapi.json, these pages are
+    plain routes outside the policy: they describe the API and hold no data, and every call
+    made from them needs a token (Authorize) or the sign-in cookie.
+    """
+    app.mount(DOCS_ASSETS, StaticFiles(directory=str(files("fastapi_offline") / "static")),
+              name="docs-assets")
+    openapi_url, oauth2_redirect = app.openapi_url or "/openapi.json", "/docs/oauth2-redirect"
+
+    async def swagger(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        return get_swagger_ui_html(
+            openapi_url=root + openapi_url, title=f"{app.title} – API",
+            swagger_js_url=f"{root}{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{root}{DOCS_ASSETS}/favicon.png",
+            oauth2_redirect_url=root + oauth2_redirect,
+            # No badge from the online validator: it would send the schema's URL away.
+            swagger_ui_parameters={**(app.swagger_ui_parameters or {}), "validatorUrl": None},
+        )
+
+    async def swagger_redirect(_: Request) -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
+
+    async def redoc(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        return get_redoc_html(
+            openapi_url=root + openapi_url, title=f"{app.title} – API",
+            redoc_js_url=f"{root}{DOCS_ASSETS}/redoc.standalone.js",
+            redoc_favicon_url=f"{root}{DOCS_ASSETS}/favicon.png", with_google_fonts=False,
+        )
+
+    app.add_route("/docs", swagger, include_in_schema=False)
+    app.add_route(oauth2_redirect, swagger_redirect, include_in_schema=False)
+    app.add_route("/redoc", redoc, include_in_schema=False)
 
 
 def main() -> int:
