@@ -27,6 +27,12 @@ def main(argv: list[str] | None = None) -> int:
     purge.add_argument("--today", help="judge as of this date (YYYY-MM-DD; default: today)")
     sim = sub.add_parser("simulate", help="run a scenario on the time-skipping test server")
     sim.add_argument("scenario", help="scenario JSON file (SPEC.md format)")
+    imp = sub.add_parser("import", help="take in open complaints with their history at go-live "
+                                        "(JSON scenario list, CSV or XLSX)")
+    imp.add_argument("file", help="JSON list of complaints with events, or a CSV/XLSX spreadsheet")
+    imp.add_argument("--go-live", help="the first day the system runs them (YYYY-MM-DD; default today)")
+    imp.add_argument("--until", help="--dry-run prints up to this day (default: go-live + 1 year)")
+    imp.add_argument("--dry-run", action="store_true", help="change nothing; print what would happen")
     from ombudsflow import users
 
     users.configure(sub.add_parser("users", help="who may use the API and pages: add, list, "
@@ -56,6 +62,10 @@ def _run(args: argparse.Namespace) -> int:
         from ombudsflow.simulate import main as simulate_main
 
         return simulate_main(args.scenario)
+    if args.command == "import":
+        from ombudsflow.importer import main as import_main
+
+        return import_main(args.file, args.go_live, args.until, args.dry_run)
     if args.command == "dev":
         from ombudsflow.devrun import main as dev_main
 

@@ -29,6 +29,13 @@ class ScenarioEvent:
     on: date
     type: str
     payload: Any  # the event's dataclass, as the workflow update takes it
+    # Recorded on a later day than it happened (a back-dated event): the simulation sends it
+    # at noon that day, with `on` as the day it happened.
+    recorded: date | None = None
+
+    @property
+    def sent(self) -> date:
+        return self.recorded or self.on
 
 
 @dataclass
@@ -81,7 +88,7 @@ def parse_scenario(data: Any) -> Scenario:
     if not isinstance(raw_events, list):
         raise ScenarioError("field 'events': must be a list")
     events = [_parse_event(i, raw, complaint.received, until) for i, raw in enumerate(raw_events)]
-    return Scenario(complaint, sorted(events, key=lambda e: e.on), until)
+    return Scenario(complaint, sorted(events, key=lambda e: e.sent), until)
 
 
 def _parse_event(index: int, raw: Any, received: date, until: date) -> ScenarioEvent:
@@ -103,7 +110,10 @@ def _parse_event(index: int, raw: Any, received: date, until: date) -> ScenarioE
     on = _date(f"{where}: field 'on': ", raw["on"])
     if not received <= on <= until:
         raise ScenarioError(f"{where}: field 'on': {on} is outside {received}..{until}")
-    fields = {k: v for k, v in raw.items() if k not in ("on", "type")}
+    recorded = _date(f"{where}: field 'recorded': ", raw["recorded"]) if "recorded" in raw else None
+    if recorded is not None and not on <= recorded <= until:
+        raise ScenarioError(f"{where}: field 'recorded': {recorded} is outside {on}..{until}")
+    fields = {k: v for k, v in raw.items() if k not in ("on", "type", "recorded")}
     try:
         validation.check_json_dates(kind, EVENT_TYPES[kind], fields)
         payload = TypeAdapter(EVENT_TYPES[kind]).validate_python(fields, strict=False)
@@ -120,7 +130,7 @@ def _parse_event(index: int, raw: Any, received: date, until: date) -> ScenarioE
         validation.check_event(kind, payload, today=on, received=received, latest=None)
     except FieldRefused as refused:
         raise _refused(where, refused) from None
-    return ScenarioEvent(on, kind, payload)
+    return ScenarioEvent(on, kind, payload, recorded)
 
 
 def load_scenario(path: Path) -> Scenario:

@@ -111,10 +111,10 @@ async def _simulate(
         handle = client.get_workflow_handle(started.id)  # follows the case if it continues as new
         await handle.execute_update(ComplaintWorkflow.wait_recorded)
         for event in events:
-            await sleep_until(_at(event.on, EVENTS_AT))
+            await sleep_until(_at(event.sent, EVENTS_AT))
             reason = await _send(handle, event.type, event.payload)
             if reason is not None:
-                refused.append({"date": event.on.isoformat(), "kind": "refused", "event": event.type, "reason": reason})
+                refused.append({"date": event.sent.isoformat(), "kind": "refused", "event": event.type, "reason": reason})
         await sleep_until(_at(scenario.until + timedelta(days=1), time(0, 0)))
         entries: list[TimelineEntry] = await handle.query("timeline", result_type=list[TimelineEntry])
         status = await handle.query(ComplaintWorkflow.status)

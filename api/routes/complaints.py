@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 
 from api import read_model
@@ -98,10 +98,15 @@ async def read_complaint(reference: str, pool: PoolDep) -> ComplaintView:
     },
 )
 async def record_event(
-    reference: str, event: EventBody, pool: PoolDep, temporal: TemporalDep
+    reference: str, event: EventBody, request: Request, pool: PoolDep, temporal: TemporalDep
 ) -> ComplaintView:
-    """Record a staff event; the complaint's workflow accepts it or says why not."""
+    """Record a staff event; the complaint's workflow accepts it or says why not.
+
+    `on` is the day it happened (default today); the signed-in user is kept as `by`.
+    """
     update = checked_update(event, today_in_london())  # 422 naming the field
+    user = getattr(request.state, "user", None)
+    update.by = user.name if user is not None else None
     if not await read_model.complaint_exists(pool, reference):
         raise _unknown(reference)
     try:
