@@ -33,6 +33,9 @@ from api.policy import landing
 router = APIRouter(include_in_schema=False)
 
 FORM_TYPE = "application/x-www-form-urlencoded"
+# Before sessions the cookie held the API token itself; browsers still holding one lose it at
+# their next sign-in or sign-out (the token stays valid until `ombudsflow users token`).
+LEGACY_COOKIE = "ombudsflow_token"
 MAX_FORM = 4096  # a token and a path: anything longer is not our form
 
 
@@ -117,6 +120,7 @@ async def login(request: Request) -> Response:
     response = RedirectResponse(next_path or landing(user), status_code=303)
     response.set_cookie(COOKIE, session, max_age=int(lifetime.total_seconds()), path="/",
                         httponly=True, samesite="lax", secure=request.url.scheme == "https")
+    _forget_legacy_cookie(request, response)
     return response
 
 
@@ -127,5 +131,11 @@ async def logout(request: Request) -> RedirectResponse:
         await end_session(await get_backends(request).pool(), session)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax")
+    _forget_legacy_cookie(request, response)
     return response
+
+
+def _forget_legacy_cookie(request: Request, response: Response) -> None:
+    if LEGACY_COOKIE in request.cookies:
+        response.delete_cookie(LEGACY_COOKIE, path="/", httponly=True, samesite="lax")
 

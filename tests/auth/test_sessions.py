@@ -121,3 +121,15 @@ async def test_signing_in_again_ends_the_browsers_previous_session(system: Syste
     assert not await signed_in(system, before)
     async with browser(system, after) as client:
         assert (await client.get("/reports/unallocated")).status_code == 200
+
+
+async def test_a_cookie_from_before_sessions_holding_the_token_is_deleted(system: System) -> None:
+    _, token = await add_user(system.pool, f"session-{new_reference('OLD')}", "coordinator")
+    async with browser(system) as client:
+        client.headers["cookie"] = f"ombudsflow_token={token}"
+        answer = await client.post("/login", data={"token": token}, headers=OWN)
+    assert answer.status_code == 303
+    cookies = answer.headers.get_list("set-cookie")
+    assert any(c.startswith(f"{COOKIE}=") for c in cookies)
+    [old] = [c for c in cookies if c.startswith("ombudsflow_token=")]
+    assert "Max-Age=0" in old
