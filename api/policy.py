@@ -164,6 +164,10 @@ POLICY: dict[tuple[str, str], Rule] = {
         Rule(CASEWORK_AND_COUNCILS, (own_complaint, council_events)),
     ("GET", "/complaints/{reference}/letters"): Rule(EVERYONE, (own_complaint,)),
     ("GET", "/complaints/{reference}/timeline"): Rule(EVERYONE, (own_complaint,)),
+    # Letters and notices not delivered: staff see the list; casework retries or dismisses.
+    ("GET", "/attention"): Rule(READERS),
+    ("POST", "/complaints/{reference}/deliveries/retry"): Rule(CASEWORK),
+    ("POST", "/complaints/{reference}/deliveries/dismiss"): Rule(CASEWORK),
     # Letters, by id: the id says nothing about the council, so it is looked up.
     ("GET", "/letters/{letter_id}"): Rule(EVERYONE, (own_letter,)),
     ("GET", "/letters/{letter_id}.pdf"): Rule(EVERYONE, (own_letter,)),
@@ -187,6 +191,8 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/kpis"): Rule(READERS, page=True),
     ("POST", "/pages/tasks/{task_id:path}/complete"):
         Rule(CASEWORK_AND_COUNCILS, (own_task,), page=True),
+    ("POST", "/pages/complaints/{reference}/deliveries/retry"): Rule(CASEWORK, page=True),
+    ("POST", "/pages/complaints/{reference}/deliveries/dismiss"): Rule(CASEWORK, page=True),
 }
 
 UNLISTED = Rule(frozenset({"admin"}))  # a route nobody has decided about yet

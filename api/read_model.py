@@ -27,6 +27,7 @@ from api.schemas import (
 from domain.calendar import england_and_wales
 from domain.explain import explain_deadline
 from domain.records import Deadline
+from ombudsflow.db.attention import needs_attention
 from ombudsflow.db.pg_store import council_request
 
 COMPLAINT = """
@@ -72,7 +73,7 @@ async def complaint_exists(pool: asyncpg.Pool, reference: str) -> bool:
 
 async def complaint_view(pool: asyncpg.Pool, reference: str) -> ComplaintView | None:
     """The complaint with its deadlines, tasks and letter counts; None if unknown."""
-    # One snapshot for all four reads: the workflow may record a newer status between them.
+    # One snapshot for all the reads: the workflow may record a newer status between them.
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         row = await conn.fetchrow(COMPLAINT, reference)
         if row is None:
@@ -82,6 +83,7 @@ async def complaint_view(pool: asyncpg.Pool, reference: str) -> ComplaintView | 
         tasks = await conn.fetch(TASKS, reference)
         counts = await conn.fetchrow(LETTER_COUNTS, reference)
         notices = await conn.fetch(NOTIFICATIONS, reference)
+        undelivered = await needs_attention(conn, reference=reference)
     fields: dict[str, Any] = dict(row)
     complainant = ComplainantView(
         name=fields.pop("complainant_name"), email=fields.pop("complainant_email")
@@ -93,6 +95,7 @@ async def complaint_view(pool: asyncpg.Pool, reference: str) -> ComplaintView | 
         tasks=[TaskView(**dict(t)) for t in tasks],
         letters=LetterCounts(**dict(counts)),
         notifications=notification_counts(notices),
+        undelivered=undelivered,
     )
 
 

@@ -1,4 +1,5 @@
-"""One complaint's page: where it stands, its deadlines explained, its letters and timeline."""
+"""One complaint's page: where it stands, what was not delivered, its deadlines explained, its
+letters and timeline."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from api import read_model
 from api.deps import PoolDep
+from api.pages.attention import can_act, reason_in_words, what_in_words
 from api.pages.coordinator import button_text
 from api.pages.templating import render
 from api.routes.tasks import find_tasks
@@ -51,7 +53,8 @@ def happened(entry: TimelineEntry) -> str:
 
 @router.get("/complaints/{reference}/page", response_class=HTMLResponse)
 async def complaint_page(reference: str, request: Request, pool: PoolDep) -> HTMLResponse:
-    """The complaint: stage, deadlines with how each was worked out (the explanation the
+    """The complaint: stage, letters and notices not delivered (with the buttons for a failed
+    one), deadlines with how each was worked out (the explanation the
     complaint's JSON carries, from domain/explain.py), letters, timeline."""
     today = today_in_london()
     view = await read_model.complaint_view(pool, reference)
@@ -65,4 +68,6 @@ async def complaint_page(reference: str, request: Request, pool: PoolDep) -> HTM
         timeline=timeline, happened=happened, button_text=button_text,
         open_tasks=await find_tasks(pool, reference=reference, status="open"),
         back=f"/complaints/{reference}/page",
+        can_act=can_act(getattr(request.state, "user", None)),
+        what_in_words=what_in_words, reason_in_words=reason_in_words,
     )

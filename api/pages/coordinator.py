@@ -1,4 +1,5 @@
-"""The coordinator's page: the unallocated list, and open tasks each with a button that ends it."""
+"""The coordinator's page: letters and notices that need attention, the unallocated list, and
+open tasks each with a button that ends it."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from fastapi.responses import HTMLResponse
 
 from api import read_model
 from api.deps import PoolDep
+from api.pages.attention import can_act, reason_in_words, what_in_words
 from api.pages.templating import render
 from api.routes.tasks import TaskRow, find_tasks
 from api.schemas import today_in_london
+from ombudsflow.db.attention import needs_attention
 
 router = APIRouter(include_in_schema=False)
 
@@ -46,7 +49,8 @@ async def coordinator(
     council: Annotated[str | None, Query(max_length=200)] = None,
     role: Annotated[str | None, Query(max_length=40)] = None,
 ) -> HTMLResponse:
-    """Unallocated complaints (urgent first, then oldest) and the open tasks."""
+    """What was not delivered (oldest first), unallocated complaints (urgent first, then
+    oldest) and the open tasks."""
     today = today_in_london()
     council = (council or "").strip() or None
     role = role if role in ROLES else None
@@ -62,5 +66,7 @@ async def coordinator(
         request, "coordinator.html", nav="coordinator", today=today, council=council,
         role=role, roles=ROLES, unallocated=unallocated, tasks=tasks,
         button_text=button_text, days_overdue=days_overdue,
+        attention=await needs_attention(pool, council=council), can_act=can_act(getattr(request.state, "user", None)),
+        what_in_words=what_in_words, reason_in_words=reason_in_words,
         back="/coordinator" + (f"?{query}" if query else ""),
     )

@@ -2,10 +2,11 @@
 
 from fastapi import APIRouter
 
-from api.routes import codec, complaints, letters, reports
+from api.routes import codec, complaints, deliveries, letters, reports
 
 api_router = APIRouter()
 api_router.include_router(complaints.router)
+api_router.include_router(deliveries.router)
 api_router.include_router(letters.router)
 api_router.include_router(reports.router)
 api_router.include_router(codec.router)

@@ -9,7 +9,9 @@ import asyncio
 import shutil
 import socket
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -22,12 +24,9 @@ from tests.pages.chromium import launched_chromium
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "pages"
 
 
-@pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def site(system: System) -> AsyncIterator[str]:
-    """The API app (pages included) over the system's pool and client; its base URL."""
-    from api.main import create_app
-
-    app = create_app(system.settings, pool=system.pool, client=system.client)
+@asynccontextmanager
+async def serving(app: Any) -> AsyncIterator[str]:
+    """`app` served by a real uvicorn on a free port; its base URL."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))  # a free port, held from here on: no race with other runs
     port = sock.getsockname()[1]
@@ -44,6 +43,15 @@ async def site(system: System) -> AsyncIterator[str]:
         server.should_exit = True
         await serving
         sock.close()
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def site(system: System) -> AsyncIterator[str]:
+    """The API app (pages included) over the system's pool and client; its base URL."""
+    from api.main import create_app
+
+    async with serving(create_app(system.settings, pool=system.pool, client=system.client)) as url:
+        yield url
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
