@@ -164,16 +164,13 @@ POLICY: dict[tuple[str, str], Rule] = {
         Rule(CASEWORK_AND_COUNCILS, (own_complaint, council_events)),
     ("GET", "/complaints/{reference}/letters"): Rule(EVERYONE, (own_complaint,)),
     ("GET", "/complaints/{reference}/timeline"): Rule(EVERYONE, (own_complaint,)),
-    # Letters and notices not delivered: staff see the list; casework retries or dismisses.
-    ("GET", "/attention"): Rule(READERS),
-    ("POST", "/complaints/{reference}/deliveries/retry"): Rule(CASEWORK),
-    ("POST", "/complaints/{reference}/deliveries/dismiss"): Rule(CASEWORK),
     # Letters, by id: the id says nothing about the council, so it is looked up.
     ("GET", "/letters/{letter_id}"): Rule(EVERYONE, (own_letter,)),
     ("GET", "/letters/{letter_id}.pdf"): Rule(EVERYONE, (own_letter,)),
     # Council requests and the reports.
     ("GET", "/requests"): Rule(EVERYONE, (OWN_COUNCIL,)),
-    ("GET", "/reports/overdue"): Rule(EVERYONE, (OWN_COUNCIL,)),
+    # A link officer's report is what the council owes, as in their Monday mail.
+    ("GET", "/reports/overdue"): Rule(EVERYONE, (force_query(council="{council}", owner="council"),)),
     ("GET", "/reports/unallocated"): Rule(READERS),
     ("GET", "/reports/kpis"): Rule(READERS),
     # Tasks: a link officer sees and completes the council's own.
@@ -191,8 +188,6 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/kpis"): Rule(READERS, page=True),
     ("POST", "/pages/tasks/{task_id:path}/complete"):
         Rule(CASEWORK_AND_COUNCILS, (own_task,), page=True),
-    ("POST", "/pages/complaints/{reference}/deliveries/retry"): Rule(CASEWORK, page=True),
-    ("POST", "/pages/complaints/{reference}/deliveries/dismiss"): Rule(CASEWORK, page=True),
 }
 
 UNLISTED = Rule(frozenset({"admin"}))  # a route nobody has decided about yet

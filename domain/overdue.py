@@ -91,6 +91,15 @@ def is_overdue(due: date, today: date, calendar: WorkingCalendar) -> bool:
     return calendar.working_days_between(due, today) >= 1
 
 
+def overdue_cutoff(today: date, calendar: WorkingCalendar) -> date:
+    """A due date before this day is overdue on `today`: the last working day up to today
+    (for SQL filters; the same rule as `is_overdue`)."""
+    d = today
+    while not calendar.is_working_day(d) and d > date.min:
+        d = date.fromordinal(d.toordinal() - 1)
+    return d
+
+
 def soon_until(today: date, calendar: WorkingCalendar) -> date:
     """The last due date that counts as due soon: 5 working days after today."""
     return calendar.add_working_days(today, SOON_WORKING_DAYS)

@@ -2,7 +2,10 @@
 
 H&F guidance section 14 ("Monitoring/Performance"): every Monday the overdue-nearly list
 includes the Ombudsman cases and tasks. One builder and one rendering (plain text and HTML)
-serve the API (`GET /reports/overdue`) and the Monday mail, so both always agree.
+serve the API (`GET /reports/overdue`) and the Monday mail, so both always agree; what is
+overdue or due soon is domain/overdue.py's judgement, as on every page. A council's report
+lists what the council owes (its requests, its public notices, the tasks it holds); the
+Ombudsman's own targets (T1, T3, T7, ...) are for the Ombudsman's staff (`owner`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from jinja2 import Environment
 
 from domain.calendar import WorkingCalendar, england_and_wales
 from ombudsflow.db.council_requests import SOON_WORKING_DAYS, DueItem, due_items, soon_until
+from ombudsflow.db.owed import Owner
 
 HOLDERS = {
     "link_officer": "Link officer",
@@ -23,6 +27,7 @@ HOLDERS = {
     "coordinator": "Ombudsman coordinator",
     "investigator": "Ombudsman investigator",
     "director_of_investigation": "Ombudsman director of investigation",
+    "ombudsman": "Ombudsman's staff",
 }
 
 FOOTER = (
@@ -49,9 +54,13 @@ async def build_overdue_report(
     today: date,
     council: str | None = None,
     calendar: WorkingCalendar | None = None,
+    owner: Owner | None = None,
 ) -> OverdueReport:
+    """`owner` defaults to "council" for one council's report (what the Monday mail sends its
+    link officer) and to "all" across councils."""
     calendar = calendar or england_and_wales()
-    items = await due_items(pool, today=today, council=council, calendar=calendar)
+    owner = owner or ("council" if council is not None else "all")
+    items = await due_items(pool, today=today, council=council, calendar=calendar, owner=owner)
     return OverdueReport(
         council=council, today=today, soon_until=soon_until(today, calendar),
         overdue=[i for i in items if i.overdue], due_soon=[i for i in items if not i.overdue],

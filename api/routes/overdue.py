@@ -41,13 +41,18 @@ async def overdue(
         description="the report's date (default: today in London)",
         ge=FIRST_DAY, le=LAST_DAY,  # working days are counted one by one up to it
     )] = None,
+    owner: Annotated[Literal["council", "ombudsman", "all"] | None, Query(
+        description="whose duties: the council's (requests, public notices, its tasks), the "
+        "Ombudsman's own targets, or all; default: the council's when a council is given "
+        "(what its link officer is mailed on Mondays), else all"
+    )] = None,
     format: Annotated[Literal["json", "text", "html"], Query(
         description="json, or the mail's plain-text or HTML rendering"
     )] = "json",
 ) -> OverdueReportView | Response:
-    """Every open request and task overdue (most overdue first), then those due within
-    5 working days (soonest first)."""
-    report = await build_overdue_report(pool, today or today_in_london(), council)
+    """Every open request, deadline and task overdue (most overdue first), then those due
+    within 5 working days (soonest first), as domain/overdue.py judges them."""
+    report = await build_overdue_report(pool, today or today_in_london(), council, owner=owner)
     if format == "text":
         return PlainTextResponse(render_text(report))
     if format == "html":

@@ -26,8 +26,9 @@ async def requests(
     pool: PoolDep,
     council: Annotated[Text | None, Query(description="the authority, as on the complaint")] = None,
     status: Annotated[RequestFilter | None, Query(description=(
-        "open; due_soon: open and due within 5 working days of today; overdue: open and "
-        "past its (extended) due date; answered_late: answered after the original due date"
+        "open; due_soon: open and due within 5 working days of today, not overdue; overdue: "
+        "open from the first working day after its (extended) due date (domain/overdue.py); "
+        "answered_late: answered after the original due date"
     ))] = None,
     due_before: Annotated[date | None, Query(description="due on or before this date")] = None,
     due_after: Annotated[date | None, Query(description="due on or after this date")] = None,

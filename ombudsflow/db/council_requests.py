@@ -16,26 +16,19 @@ from typing import Any, Literal
 import asyncpg
 
 from domain.calendar import WorkingCalendar, england_and_wales
+from domain.overdue import REQUEST_TITLES, SOON_WORKING_DAYS, Owed, overdue_cutoff, state_of
+from domain.overdue import soon_until as _soon_until
 from domain.records import Extension
+from ombudsflow.db.owed import Owner
+from ombudsflow.db.owed import report as owed_report
 from ombudsflow.db.pg_store import extensions_from_json
-
-# The "nearly overdue" horizon of the Monday report and of `status=due_soon`.
-SOON_WORKING_DAYS = 5
 
 RequestFilter = Literal["open", "due_soon", "overdue", "answered_late"]
 REQUEST_FILTERS: tuple[str, ...] = ("open", "due_soon", "overdue", "answered_late")
 
-REQUEST_TITLES = {
-    "information": "Information requested",
-    "evidence": "Evidence requested",
-    "remedy": "Remedy to complete",
-    "report_response": "Formal response to the public report",
-}
-
-
 def soon_until(today: date, calendar: WorkingCalendar | None = None) -> date:
     """The last due date that counts as due soon: SOON_WORKING_DAYS working days after today."""
-    return (calendar or england_and_wales()).add_working_days(today, SOON_WORKING_DAYS)
+    return _soon_until(today, calendar or england_and_wales())
 
 
 @dataclass
@@ -66,9 +59,9 @@ class RequestRow:
 
 @dataclass
 class DueItem:
-    """One line of the overdue report: an open request or an open task with a due date."""
+    """One line of the overdue report: an open request, deadline or task with a due date."""
 
-    item: Literal["request", "task"]
+    item: Literal["request", "deadline", "task"]
     reference: str
     authority: str
     id: str  # the request id, or the task's id ("<reference>/<name>")
@@ -84,6 +77,7 @@ class DueItem:
     extensions: int = 0
     chaser_1_on: date | None = None
     chaser_2_on: date | None = None
+    owner: Literal["council", "ombudsman"] = "council"  # who owes it
 
 
 _REQUEST_COLUMNS = """reference, id, authority, kind, opened_on, due, original_due, status,
@@ -115,10 +109,10 @@ async def list_requests(
         where.append(f"authority = {param(council)}")
     if status == "open":
         where.append("status = 'open'")
-    elif status == "overdue":
-        where.append(f"status = 'open' AND due < {param(today)}")
+    elif status == "overdue":  # domain/overdue.py: due before the last working day to today
+        where.append(f"status = 'open' AND due < {param(overdue_cutoff(today, calendar))}")
     elif status == "due_soon":
-        start, end = param(today), param(soon_until(today, calendar))
+        start, end = param(overdue_cutoff(today, calendar)), param(soon_until(today, calendar))
         where.append(f"status = 'open' AND due >= {start} AND due <= {end}")
     elif status == "answered_late":
         where.append("answered_late")
@@ -148,11 +142,12 @@ def _request_row(
     answered_on = r["answered_on"]
     days = working = 0
     if status == "open":
-        if due < today:
+        judged = state_of(due, today, calendar)  # domain/overdue.py: one definition
+        if judged == "overdue":
             state = "overdue"
             days, working = (today - due).days, calendar.working_days_between(due, today)
         else:
-            state = "due_soon" if due <= horizon else "open"
+            state = "due_soon" if judged == "due_soon" else "open"
     elif status == "answered":
         state = "answered_late" if r["answered_late"] else "answered"
         if r["answered_late"]:
@@ -170,42 +165,18 @@ def _request_row(
     )
 
 
-# Open requests, and open tasks with a due date, due by $1 ({council}: "AND authority = $2"
-# when one council is asked for, so the planner can use requests_open_by_council).
-# A task whose name is the id of an open request of the same complaint (the link officer's
-# R1 task for that request) is the request itself: it is listed once, as the request.
-# Plans (bench/reports.py prints them, at 100,000 complaints): the open requests come from
-# requests_open_by_due (or requests_open_by_council), the tasks from the partial tasks_open,
-# the requests they duplicate are a hash anti join; every council's tasks then find their
-# complaint's authority by complaints_pkey, one lookup per task (the generic plan asyncpg's
-# prepared statement settles on), one council's by complaints_authority and a hash join.
-_DUE_ITEMS = """
-SELECT 'request' AS item, r.reference, r.authority, r.id, r.kind AS title_key,
-       'link_officer' AS holder, r.due, r.kind, r.original_due,
-       jsonb_array_length(r.extensions) AS extensions, r.chaser_1_on, r.chaser_2_on
-FROM requests r
-WHERE r.status = 'open' AND r.due <= $1 {request_council}
-UNION ALL
-SELECT 'task', t.reference, c.authority, t.id, t.name || ': ' || t.title, t.role, t.due,
-       NULL, NULL, 0, NULL, NULL
-FROM tasks t JOIN complaints c ON c.reference = t.reference
-WHERE t.status = 'open' AND t.due IS NOT NULL AND t.due <= $1 {task_council}
-  AND NOT EXISTS (SELECT 1 FROM requests r
-                  WHERE r.reference = t.reference AND r.id = t.name AND r.status = 'open')
-ORDER BY due, reference, id
-"""
-_ALL_COUNCILS = _DUE_ITEMS.format(request_council="", task_council="")
-_ONE_COUNCIL = _DUE_ITEMS.format(
-    request_council="AND r.authority = $2", task_council="AND c.authority = $2"
-)
-
-_COUNCILS_DUE = """
-SELECT authority FROM requests WHERE status = 'open' AND due <= $1
-UNION
-SELECT c.authority FROM tasks t JOIN complaints c ON c.reference = t.reference
-WHERE t.status = 'open' AND t.due IS NOT NULL AND t.due <= $1
-ORDER BY authority
-"""
+def due_item(o: Owed) -> DueItem:
+    """A line of the report from the domain's judgement of one dated item."""
+    title = o.label if o.kind == "request" else f"{o.name}: {o.label}"
+    holder = o.role or ("link_officer" if o.holder == "council" else "ombudsman")
+    return DueItem(
+        item=o.kind, reference=o.reference, authority=o.authority,
+        id=o.task_id if o.kind == "task" and o.task_id else o.name, title=title,
+        holder=holder, due=o.due, overdue=o.state == "overdue", days_overdue=o.days_overdue,
+        working_days_overdue=o.working_days_overdue, working_days_left=o.working_days_left,
+        kind=o.request_kind, original_due=o.original_due, extensions=o.extensions,
+        chaser_1_on=o.chaser_1_on, chaser_2_on=o.chaser_2_on, owner=o.holder,
+    )
 
 
 async def due_items(
@@ -214,45 +185,24 @@ async def due_items(
     today: date,
     council: str | None = None,
     calendar: WorkingCalendar | None = None,
+    owner: Owner = "all",
 ) -> list[DueItem]:
-    """Open requests and tasks overdue or due within SOON_WORKING_DAYS working days.
+    """Open requests, deadlines and tasks overdue or due within SOON_WORKING_DAYS working
+    days, as domain/overdue.py judges them; `owner` "council" keeps what the council owes,
+    "ombudsman" the Ombudsman's own targets.
 
     Ordered by due date, which puts the most overdue first and, after them, the soonest due.
     """
     calendar = calendar or england_and_wales()
-    horizon = soon_until(today, calendar)
-    if council is None:
-        rows = await pool.fetch(_ALL_COUNCILS, horizon)
-    else:
-        rows = await pool.fetch(_ONE_COUNCIL, horizon, council)
-    items = []
-    # Items share few due dates (1,249 items on 125 dates in bench/reports.py): each date's
-    # working days are counted once.
-    counted: dict[date, tuple[int, int]] = {}
-    for r in rows:
-        due = r["due"]
-        overdue = due < today
-        if due not in counted:
-            counted[due] = (calendar.working_days_between(due, today),
-                            calendar.working_days_between(today, due))
-        working_days_overdue, working_days_left = counted[due]
-        title = r["title_key"]
-        if r["item"] == "request":
-            title = f"{REQUEST_TITLES.get(title, title.capitalize())}: {r['id']}"
-        items.append(DueItem(
-            item=r["item"], reference=r["reference"], authority=r["authority"], id=r["id"],
-            title=title, holder=r["holder"], due=due, overdue=overdue,
-            days_overdue=(today - due).days if overdue else 0,
-            working_days_overdue=working_days_overdue, working_days_left=working_days_left,
-            kind=r["kind"], original_due=r["original_due"], extensions=r["extensions"],
-            chaser_1_on=r["chaser_1_on"], chaser_2_on=r["chaser_2_on"],
-        ))
-    return items
+    items = await owed_report(pool, today=today, calendar=calendar, council=council, owner=owner)
+    return [due_item(o) for o in items]
 
 
 async def councils_with_due_items(
     pool: asyncpg.Pool, *, today: date, calendar: WorkingCalendar | None = None
 ) -> list[str]:
-    """Every council with something overdue or due soon: those the Monday report goes to."""
-    rows = await pool.fetch(_COUNCILS_DUE, soon_until(today, calendar))
-    return [r["authority"] for r in rows]
+    """Every council that owes something overdue or due soon: those the Monday report goes
+    to (the Ombudsman's own targets are not the council's to hear about)."""
+    calendar = calendar or england_and_wales()
+    items = await owed_report(pool, today=today, calendar=calendar, owner="council")
+    return sorted({o.authority for o in items})

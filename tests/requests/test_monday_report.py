@@ -26,8 +26,9 @@ LINK_OFFICERS = {
     HAND_COUNCIL: "ombudsman.link@report-test-council.example",
 }
 # The hand-worked order (tests/requests/seed.py): overdue most overdue first, then due soon.
-HAND_ORDER = ["EV-A", "T7: Make first contact", "INFO-1", "INFO-2", "EV-F",
-              "T1: Decide or allocate"]
+# A council's report lists what the council owes: the Ombudsman's own T7 and T1 are not in it.
+HAND_ORDER = ["EV-A", "INFO-1", "INFO-2", "EV-F"]
+OMBUDSMANS = ["T7: Make first contact", "T1: Decide or allocate"]
 
 
 def positions(text: str, needles: list[str]) -> list[int]:
@@ -41,21 +42,25 @@ async def test_text_rendering_of_the_hand_worked_report(seeded: Seeded) -> None:
     text = render_text(report)
     at = positions(text, HAND_ORDER)
     assert at == sorted(at)
-    overdue_heading, soon_heading = positions(text, ["Overdue (3)", "Due within 5 working days"])
-    assert overdue_heading < at[0] < at[2] < soon_heading < at[3]
+    overdue_heading, soon_heading = positions(text, ["Overdue (2)", "Due within 5 working days"])
+    assert overdue_heading < at[0] < at[1] < soon_heading < at[2]
     assert "Wednesday 29 December 2027" in text  # the horizon, in words
     assert "10 days overdue (6 working days)" in text  # EV-A
     assert "3 days overdue (1 working day)" in text  # INFO-1
     assert "due today" in text  # INFO-2
     assert "extended once, originally due Fri 3 Dec 2027" in text  # EV-F
     assert "chased Mon 13 Dec 2027" in text  # EV-A's first chaser
-    for absent in ("EV-D", "EV-C", "EV-E", "EV-L", "T3:", "T9:"):
+    for absent in ("EV-D", "EV-C", "EV-E", "EV-L", "T3:", "T9:", *OMBUDSMANS):
         assert absent not in text
     assert text.count("EV-A") == 1  # the R1 task mirroring EV-A is not a second line
     assert subject(report) == (
         "Ombudsman overdue and nearly overdue, Mon 20 Dec 2027: Report Test Council "
-        "(3 overdue, 3 due soon)"
+        "(2 overdue, 2 due soon)"
     )
+    # The Ombudsman's staff get their own targets, in the same order.
+    staff = render_text(await build_overdue_report(seeded.pool, TODAY, HAND_COUNCIL, owner="ombudsman"))
+    at = positions(staff, OMBUDSMANS)
+    assert at == sorted(at) and "EV-A" not in staff
 
 
 async def test_html_rendering_escapes_and_keeps_the_order(seeded: Seeded) -> None:
@@ -66,7 +71,7 @@ async def test_html_rendering_escapes_and_keeps_the_order(seeded: Seeded) -> Non
     assert "&lt;script&gt;" in html
     at = positions(html, HAND_ORDER[1:])
     assert at == sorted(at)
-    assert html.count("<tr>") == 1 + 3 + 1 + 3  # a header and three rows in each table
+    assert html.count("<tr>") == 1 + 2 + 1 + 2  # a header and two rows in each table
 
 
 async def test_activity_mails_each_council_its_report_once(

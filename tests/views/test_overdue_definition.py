@@ -102,3 +102,16 @@ def test_a_window_is_never_overdue() -> None:
                  target=True)])
     (item,) = owed_items(status, MON, CAL)
     assert item.state == "pending" and not item.duty
+
+
+def test_the_sql_cutoff_agrees_with_is_overdue() -> None:
+    from datetime import timedelta
+
+    from domain.overdue import overdue_cutoff
+
+    start = date(2026, 12, 18)
+    for t in range(30):
+        today = start + timedelta(days=t)
+        for d in range(-15, 5):
+            due = today + timedelta(days=d)
+            assert (due < overdue_cutoff(today, CAL)) == is_overdue(due, today, CAL), (due, today)
