@@ -3,6 +3,11 @@
 Who holds a role is configuration per council, not code: a TOML file (see
 `config/directory.example.toml`) with an `[ombudsman]` section, a `[default]` council used
 for councils not listed, and `[councils."<authority>"]` sections.
+
+The investigators (`[investigators."<id>"]`) are there too, with what allocation needs of
+each (SPEC.md "Allocation"): their optimum caseload, subjects they prefer, councils they must
+not take, whether new in post, and whether they take allocations this week. The file is
+edited as the team changes (weekly, for absences), so readers reload it when it changes.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from domain.allocation import Investigator, default_caps
+from domain.validation import ID, NAME_LIMIT, text_problem
 from ombudsflow.mail import valid_address
 
 EXAMPLE_FILE = Path(__file__).resolve().parent.parent / "config" / "directory.example.toml"
@@ -22,6 +29,15 @@ COUNCIL_ROLES = (
     "link_officer", "service_area", "head_of_resident_contact", "head_of_service",
     "slt_executive_director", "chief_executive",
 )
+
+
+INVESTIGATOR_KEYS = frozenset({
+    "name", "team", "email", "max_points", "max_cases", "subjects", "conflicts", "new_in_post",
+    "part_time", "taking_allocations", "note",
+})
+# What an allocation to an id the directory does not list gets (`[allocation]`): refused
+# (409), or accepted as typed while the team's entries are still being filled in.
+UNLISTED = ("refuse", "accept")
 
 
 class UnknownRole(ValueError):
@@ -37,6 +53,8 @@ class Directory:
     ombudsman: dict[str, list[str]]
     default: dict[str, list[str]]
     councils: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    investigators: dict[str, Investigator] = field(default_factory=dict)
+    unlisted_investigators: str = "refuse"
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> Directory:
@@ -50,9 +68,15 @@ class Directory:
 
     @classmethod
     def from_dict(cls, data: dict) -> Directory:
-        unknown = set(data) - {"ombudsman", "default", "councils"}
+        unknown = set(data) - {"ombudsman", "default", "councils", "investigators", "allocation"}
         if unknown:
             raise ValueError(f"directory: unknown sections {sorted(unknown)}")
+        allocation = data.get("allocation", {})
+        if set(allocation) - {"unlisted_investigators"}:
+            raise ValueError(f"directory [allocation]: unknown keys {sorted(set(allocation) - {'unlisted_investigators'})}")
+        unlisted = allocation.get("unlisted_investigators", "refuse")
+        if unlisted not in UNLISTED:
+            raise ValueError(f"directory [allocation]: unlisted_investigators must be one of {UNLISTED}, not {unlisted!r}")
         return cls(
             ombudsman=_roles(data.get("ombudsman", {}), OMBUDSMAN_ROLES, "[ombudsman]"),
             default=_roles(data.get("default", {}), COUNCIL_ROLES, "[default]"),
@@ -60,6 +84,11 @@ class Directory:
                 name: _roles(section, COUNCIL_ROLES, f'[councils."{name}"]')
                 for name, section in data.get("councils", {}).items()
             },
+            investigators={
+                inv_id: _investigator(inv_id, section)
+                for inv_id, section in data.get("investigators", {}).items()
+            },
+            unlisted_investigators=unlisted,
         )
 
     def addresses(
@@ -85,7 +114,8 @@ class Directory:
         if role in OMBUDSMAN_ROLES:
             if role == "investigator" and not investigator:
                 role = "coordinator"
-            templates = self.ombudsman.get(role, [])
+            listed = self.investigators.get(investigator or "") if role == "investigator" else None
+            templates = [listed.email] if listed is not None and listed.email else self.ombudsman.get(role, [])
         elif role in COUNCIL_ROLES:
             council = self.councils.get(authority, {})
             templates = council.get(role) or self.default.get(role, [])
@@ -111,3 +141,58 @@ def _roles(section: dict, allowed: tuple[str, ...], where: str) -> dict[str, lis
             raise ValueError(f"directory {where}: {role} must be an address or a list of them")
         roles[role] = values
     return roles
+
+
+def _investigator(inv_id: str, section: dict) -> Investigator:
+    """One `[investigators."<id>"]` section; caps default to the policy's figures (lower for
+    someone new in post, in proportion for part-timers)."""
+    where = f'directory [investigators."{inv_id}"]'
+    if not isinstance(section, dict):
+        raise ValueError(f"{where}: must be a table")
+    if not ID.fullmatch(inv_id):
+        raise ValueError(f"{where}: an id is 1-40 letters, digits, '.', '_' or '-' (it is sent as the event's investigator)")
+    unknown = set(section) - INVESTIGATOR_KEYS
+    if unknown:
+        raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
+
+    def text(key: str, required: bool = False) -> str | None:
+        value = section.get(key)
+        if value is None and not required:
+            return None
+        if not isinstance(value, str) or (problem := text_problem(value, NAME_LIMIT, required=True)):
+            raise ValueError(f"{where}: {key} must be text" + ("" if not isinstance(value, str) else f" ({problem})"))
+        return value.strip()
+
+    def flag(key: str, default: bool) -> bool:
+        value = section.get(key, default)
+        if not isinstance(value, bool):
+            raise ValueError(f"{where}: {key} must be true or false")
+        return value
+
+    def texts(key: str) -> tuple[str, ...]:
+        value = section.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise ValueError(f"{where}: {key} must be a list of names")
+        return tuple(v.strip() for v in value)
+
+    part_time = section.get("part_time")
+    if part_time is not None and (isinstance(part_time, bool) or not isinstance(part_time, int | float)
+                                  or not 0 < part_time <= 1):
+        raise ValueError(f"{where}: part_time is the share of full time, more than 0 and at most 1")
+    new_in_post = flag("new_in_post", False)
+    default_points, default_cases = default_caps(new_in_post, part_time)
+    caps = {}
+    for key, default in (("max_points", default_points), ("max_cases", default_cases)):
+        value = section.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1000:
+            raise ValueError(f"{where}: {key} must be a whole number from 0 to 1000")
+        caps[key] = value
+    email = text("email")
+    if email is not None and not valid_address(email):
+        raise ValueError(f"{where}: email {email!r} is not a valid address")
+    return Investigator(
+        id=inv_id, name=text("name", required=True) or inv_id, team=text("team") or "Investigation",
+        email=email, subjects=texts("subjects"), conflicts=texts("conflicts"),
+        new_in_post=new_in_post, part_time=float(part_time) if part_time is not None else None,
+        taking_allocations=flag("taking_allocations", True), note=text("note"), **caps,
+    )
