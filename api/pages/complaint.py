@@ -14,9 +14,12 @@ from api.deps import PoolDep
 from api.pages.attention import can_act, reason_in_words, what_in_words
 from api.pages.coordinator import button_text
 from api.pages.templating import render
+from api.pages.wording import event_words, role_words
 from api.routes.tasks import find_tasks
 from api.schemas import today_in_london
 from domain.records import TimelineEntry
+from domain.calendar import england_and_wales
+from ombudsflow.db.owed import case_owed
 from ombudsflow.db.timeline import case_timeline
 
 router = APIRouter(include_in_schema=False)
@@ -37,16 +40,18 @@ def pdf_link(request: Request) -> Callable[[int], str] | None:
 
 
 def happened(entry: TimelineEntry) -> str:
-    """A timeline line in words."""
+    """A timeline line in words (who recorded an event is shown beside it)."""
     words = {
         "letter": f"Letter “{(entry.template or '').replace('_', ' ')}” sent to the {entry.to}",
         "deadline": f"Deadline {entry.name} set",
-        "notification": f"{(entry.to or 'staff').replace('_', ' ').capitalize()} notified"
+        "notification": f"{role_words(entry.to or 'staff').capitalize()} notified"
                         + (f" ({entry.about})" if entry.about else ""),
         "stage": f"Stage: {(entry.stage or '').replace('_', ' ')}",
-        "task": f"Task {entry.name} opened for the {(entry.to or '').replace('_', ' ')}",
-        "event": f"Recorded: {(entry.event or '').replace('_', ' ')}"
+        "task": f"Task {entry.name} opened for the {role_words(entry.to)}",
+        "event": f"{event_words(entry.event).capitalize()}"
                  + (f" ({entry.request})" if entry.request else ""),
+        "refused": f"Not applied: {event_words(entry.event)}"
+                   + (f" ({entry.reason})" if entry.reason else ""),
     }
     return words.get(entry.kind, entry.kind)
 
@@ -61,9 +66,16 @@ async def complaint_page(reference: str, request: Request, pool: PoolDep) -> HTM
     if view is None:
         return render(request, "not_found.html", status_code=404, what="complaint",
                       message=f"There is no complaint with reference {reference}.")
-    timeline = await case_timeline(pool, reference, today)
+    calendar = england_and_wales()
+    timeline = await case_timeline(pool, reference, today, calendar)
+    # Overdue and the next deadline as domain/overdue.py judges them today (one truth).
+    _, owes = await case_owed(pool, reference, today, calendar)
+    live = [o for o in owes if o.state != "lapsed"]
     return render(
         request, "complaint.html", complaint=view, today=today,
+        owes=live, overdue_now=[o for o in live if o.state == "overdue"],
+        next_due=min((o.due for o in live), default=None),
+        deadline_state={o.name: o.state for o in owes if o.kind == "deadline"},
         letters=await read_model.letters(pool, reference), pdf_link=pdf_link(request),
         timeline=timeline, happened=happened, button_text=button_text,
         open_tasks=await find_tasks(pool, reference=reference, status="open"),

@@ -16,6 +16,9 @@ from api.pages.attention import can_act, reason_in_words, what_in_words
 from api.pages.templating import render
 from api.routes.tasks import TaskRow, find_tasks
 from api.schemas import today_in_london
+from domain.calendar import england_and_wales
+from domain.overdue import is_overdue
+from ombudsflow.db.owed import report as owed_report
 from ombudsflow.db.attention import needs_attention
 
 router = APIRouter(include_in_schema=False)
@@ -39,7 +42,10 @@ def button_text(task: TaskRow) -> str:
 
 
 def days_overdue(task: TaskRow, today: date) -> int:
-    return (today - task.due).days if task.due and task.due < today else 0
+    """Calendar days late, once overdue by domain/overdue.py's rule (else 0)."""
+    if task.due is None or not is_overdue(task.due, today, england_and_wales()):
+        return 0
+    return (today - task.due).days
 
 
 @router.get("/coordinator", response_class=HTMLResponse)
@@ -61,10 +67,16 @@ async def coordinator(
     tasks = await find_tasks(
         pool, status="open", council=council, roles=[role] if role else list(ROLES), limit=500
     )
+    # The Ombudsman's own targets overdue or due soon (domain/overdue.py), tasks or not.
+    calendar = england_and_wales()
+    targets = await owed_report(pool, today=today, calendar=calendar, council=council,
+                                owner="ombudsman")
     query = urlencode({k: v for k, v in (("council", council), ("role", role)) if v})
     return render(
         request, "coordinator.html", nav="coordinator", today=today, council=council,
         role=role, roles=ROLES, unallocated=unallocated, tasks=tasks,
+        targets=[t for t in targets if t.state == "overdue"],
+        targets_soon=[t for t in targets if t.state == "due_soon"],
         button_text=button_text, days_overdue=days_overdue,
         attention=await needs_attention(pool, council=council), can_act=can_act(getattr(request.state, "user", None)),
         what_in_words=what_in_words, reason_in_words=reason_in_words,

@@ -19,6 +19,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from api.csrf import same_origin as same_origin  # the forms' check: api/csrf.py's, the only one
+from api.pages.wording import event_words, plain, role_words
+from domain.calendar import england_and_wales
+from domain.overdue import state_of
 from domain.records import SCHEME_NAMES
 
 HERE = Path(__file__).parent
@@ -46,12 +49,18 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
+def due_state(due: date | None, today: date) -> str | None:
+    """overdue, due_soon or pending, as domain/overdue.py says: every page's due tag."""
+    return state_of(due, today, england_and_wales()) if due is not None else None
+
+
 templates.env.filters.update(
     long_date=long_date, short_date=short_date, words=words,
     url_part=lambda s: quote(s, safe=""),  # one path segment: a council's name
     url_path=lambda s: quote(s, safe="/"),  # a task id, "<reference>/<name>"
 )
-templates.env.globals.update(plural=plural, scheme_names=SCHEME_NAMES)
+templates.env.globals.update(plural=plural, scheme_names=SCHEME_NAMES, due_state=due_state)
+templates.env.filters.update(plain=plain, event_words=event_words, role_words=role_words)
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
