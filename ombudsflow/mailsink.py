@@ -2,13 +2,18 @@
 
 Nothing is relayed anywhere, so a developer can run the whole system without a mail account
 and still read every letter and staff notice exactly as a real server would receive it.
+The dev runner starts it as a process of its own (`python -m ombudsflow.mailsink`), so it can
+watch it, report it if it dies, and have it die with the runner, like its other servers.
 """
 
 from __future__ import annotations
 
+import argparse
 import itertools
 import logging
+import signal
 import socket
+import sys
 from datetime import datetime
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -60,3 +65,33 @@ def start_on_free_port(handler: object, host: str = "127.0.0.1") -> tuple[Contro
             if attempt == 4:
                 raise
     raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m ombudsflow.mailsink --folder DIR --port N`: serve until SIGTERM or SIGINT."""
+    parser = argparse.ArgumentParser(prog="python -m ombudsflow.mailsink", description=__doc__)
+    parser.add_argument("--folder", type=Path, required=True, help="where the .eml files go")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s",
+                        datefmt="%H:%M:%S")
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's INFO is a debug trace
+    stop_signals = {signal.SIGTERM, signal.SIGINT}
+    # Blocked before the server's thread starts (it inherits the mask), then waited for: no
+    # handler races a signal that arrives before the wait.
+    signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
+    try:
+        sink = start_mail_sink(args.folder, args.host, args.port)
+    except Exception as exc:  # the port is taken, most likely: say so and exit
+        print(f"SMTP sink: cannot serve on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 1
+    try:
+        signal.sigwait(stop_signals)
+    finally:
+        sink.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

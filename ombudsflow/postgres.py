@@ -7,6 +7,7 @@ data across restarts; it listens on a Unix socket only (no port to clash with).
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import re
@@ -35,8 +36,25 @@ class EmbeddedPostgres:
     admin_dsn: str  # the `postgres` maintenance database, for creating databases
     data_dir: Path
 
+    @property
+    def pid(self) -> int:
+        """The postmaster's process id. It is not our child: `pg_ctl` started it as a daemon."""
+        return self.server.get_pid()
+
+    def running(self) -> bool:
+        """Whether the postmaster is still there (a zombie is not: nothing may reap it here)."""
+        return _alive(self.pid)
+
     def stop(self) -> None:
         """Stop the server unless another process still holds a handle to it."""
+        if not self.running():
+            # Died on its own: only let go of it. The wheel's stop would ask `pg_ctl` to stop
+            # it and wait, for up to a minute, for a lock file a killed server never removes.
+            _remove_stale_lock(self.data_dir)
+            self.server.global_process_id_list.get_and_remove(os.getpid())
+            atexit.unregister(self.server._cleanup)
+            PostgresServer._instances.pop(self.data_dir, None)
+            return
         self.server.cleanup()
         # The wheel caches one instance per directory; drop ours so a later start_embedded in
         # this process starts the server again instead of returning a stopped handle.
@@ -54,6 +72,7 @@ def start_embedded(data_dir: Path, database: str = DEFAULT_DATABASE) -> Embedded
     data_dir = Path(data_dir).expanduser().resolve()
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     _forget_dead_handles(data_dir)
+    _remove_stale_lock(data_dir)
     server = get_server(data_dir, cleanup_mode="stop")
     admin_dsn = server.get_uri()
     create_database(admin_dsn, database)
@@ -98,6 +117,30 @@ def _forget_dead_handles(data_dir: Path) -> None:
     alive = [pid for pid in pids if pid == os.getpid() or _alive(pid)]
     if alive != pids:
         handles.write_text(json.dumps(alive))
+
+
+def _remove_stale_lock(data_dir: Path) -> None:
+    """Remove `postmaster.pid` if the server it names is gone.
+
+    A killed server leaves the file behind, and where nothing reaps orphans (PID 1 in some
+    containers) it lingers as a zombie that still answers `kill(pid, 0)`: PostgreSQL would
+    then refuse to start ("lock file already exists") and the wheel would take the dead
+    server for a running one. A live process with that id that is not this cluster's
+    postmaster (the id was reused) makes the file stale too.
+    """
+    lock = data_dir / "postmaster.pid"
+    try:
+        pid = int(lock.read_text().split("\n", 1)[0])
+    except (OSError, ValueError):
+        return
+    try:
+        process = psutil.Process(pid)
+        ours = (process.status() != psutil.STATUS_ZOMBIE and Path(process.cmdline()[0]).name == "postgres"
+                and str(data_dir) in process.cmdline())
+    except (psutil.Error, IndexError):
+        ours = False
+    if not ours:
+        lock.unlink(missing_ok=True)
 
 
 def _alive(pid: int) -> bool:
