@@ -6,6 +6,16 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 
+# What WeasyPrint needs for `GET /letters/{id}.pdf`, absent from the slim image: Pango (text
+# layout) through fontconfig, and the fonts letters/*.css names ("Liberation Sans"/"Serif").
+# Without the fonts a letter falls back to another, wider font and its letterhead wraps.
+# From the distribution, as bin/_debian.sh installs them for bin/run and bin/test, so the
+# image and the test machines render letters from the same font files.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-liberation \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY pyproject.toml ./
 COPY domain ./domain
 COPY workflows ./workflows
