@@ -58,30 +58,21 @@ def login_page(next_path: str | None, *, error: str | None = None, user: User | 
         '<div class="notice notice-error" role="alert"><p class="notice-title">There is a '
         f'problem</p><p id="token-error">{escape(error)}</p></div>' if error else ""
     )
-    described = ' aria-describedby="token-error" aria-invalid="true"' if error else ""
-    return f"""<!DOCTYPE html>
-<html lang="en-GB">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>{"Error: " if error else ""}Sign in – Ombudsflow</title>
-  <link rel="stylesheet" href="/pages/static/ombudsflow.css">
-</head>
-<body>
-  <main id="main" class="width">
-    <h1>Sign in</h1>
+    described = (' aria-describedby="token-hint token-error" aria-invalid="true"' if error
+                 else ' aria-describedby="token-hint"')
+    body = f"""<h1>Sign in</h1>
     {problem}{signed_in}
     <form method="post" action="/login">
       <input type="hidden" name="next" value="{escape(next_path or "")}">
-      <p><label for="token">Your access token</label></p>
-      <p>Ask an administrator for one: <code>ombudsflow users add</code> shows it once.</p>
-      <p><input id="token" name="token" type="password" autocomplete="off" required
-                spellcheck="false"{described}></p>
-      <p><button type="submit">Sign in</button></p>
-    </form>
-  </main>
-</body>
-</html>"""
+      <div class="field"><label for="token">Your access token</label>
+      <p id="token-hint" class="hint">Ask an administrator for one: <code>ombudsflow users add</code> shows it once.</p>
+      <input id="token" name="token" type="password" autocomplete="off" required
+             spellcheck="false"{described}></div>
+      <button type="submit" class="button">Sign in</button>
+    </form>"""
+    from api.pages.templating import in_layout  # the pages' layout, as every other page
+
+    return in_layout(("Error: " if error else "") + "Sign in", body)
 
 
 @router.get("/login", response_class=HTMLResponse)

@@ -43,9 +43,10 @@ CASEWORK: frozenset[Role] = frozenset({"coordinator", "admin"})  # changes cases
 CASEWORK_AND_COUNCILS: frozenset[Role] = CASEWORK | {"link_officer"}
 OPERATORS: frozenset[Role] = frozenset({"operator", "admin"})
 
-# What a council itself reports; everything else is recorded by the Ombudsman's staff
-# (an extension, for one, is agreed by the Ombudsman, not claimed by the council).
-COUNCIL_EVENTS = ("request_answered", "remedy_completed", "council_response_received")
+# What a link officer records (SPEC.md's users table): what the council did, and the
+# extensions agreed with the Ombudsman; everything else is recorded by the Ombudsman's staff.
+COUNCIL_EVENTS = ("request_answered", "extension_agreed", "remedy_completed",
+                  "council_response_received")
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,14 @@ async def council_events(request: Request, user: User, pool: asyncpg.Pool) -> No
                            f"({', '.join(COUNCIL_EVENTS)}), not {event_type!r}")
 
 
+async def council_event_page(request: Request, user: User, pool: asyncpg.Pool) -> None:
+    """An event form's own path names the event: the same rule as council_events."""
+    event_type = request.path_params.get("event_type")
+    if event_type not in COUNCIL_EVENTS:
+        raise Refused(403, f"a link officer records only what the council did and agreed "
+                           f"extensions, not {str(event_type).replace('_', ' ')!r}")
+
+
 async def own_council_page(request: Request, user: User, pool: asyncpg.Pool) -> None:
     if request.path_params["authority"] != user.council:
         raise Refused(403, f"a link officer sees only their own council, {user.council}")
@@ -185,6 +194,13 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/complaints/{reference}/page"): Rule(EVERYONE, (own_complaint,), page=True),
     ("GET", "/coordinator"): Rule(READERS, page=True),
     ("GET", "/councils/{authority:path}"): Rule(EVERYONE, (own_council_page,), page=True),
+    # Recording events from the pages: the JSON API's rules (a link officer, the council's).
+    ("GET", "/complaints/{reference}/record/{event_type}"):
+        Rule(CASEWORK_AND_COUNCILS, (own_complaint, council_event_page), page=True),
+    ("POST", "/pages/complaints/{reference}/events/{event_type}"):
+        Rule(CASEWORK_AND_COUNCILS, (own_complaint, council_event_page), page=True),
+    ("GET", "/coordinator/receive"): Rule(CASEWORK, page=True),
+    ("POST", "/pages/complaints"): Rule(CASEWORK, page=True),
     ("GET", "/kpis"): Rule(READERS, page=True),
     ("POST", "/pages/tasks/{task_id:path}/complete"):
         Rule(CASEWORK_AND_COUNCILS, (own_task,), page=True),
@@ -281,7 +297,8 @@ async def _refused(request: Request, exc: Exception) -> Response:
             response.delete_cookie(COOKIE, path="/")  # not valid any more
         return response
     if exc.page:
-        return HTMLResponse(refusal_page(exc.status, exc.detail), status_code=exc.status)
+        return HTMLResponse(refusal_page(exc.status, exc.detail, getattr(request.state, "user", None)),
+                            status_code=exc.status)
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
     response = JSONResponse({"detail": exc.detail}, status_code=exc.status, headers=headers)
     if request.url.path.startswith("/codec/"):
@@ -297,20 +314,16 @@ async def _go_to(_: Request, exc: Exception) -> Response:
     return RedirectResponse(exc.location, status_code=303)
 
 
-def refusal_page(status: int, detail: str) -> str:
+def refusal_page(status: int, detail: str, user: User | None = None) -> str:
+    """A refusal for people, in the pages' layout (header, sign-out, footer)."""
     from html import escape
 
+    from api.pages.templating import in_layout
+
     title = {403: "Not for your role", 404: "Page not found"}.get(status, "Refused")
-    return (
-        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<title>{title} – Ombudsflow</title>'
-        '<link rel="stylesheet" href="/pages/static/ombudsflow.css"></head>'
-        f'<body><main id="main" class="width"><h1>{title}</h1><p>{escape(detail)}</p>'
-        '<p><a href="/">Start page</a></p>'
-        '<form method="post" action="/logout"><button type="submit">Sign out</button></form>'
-        '</main></body></html>'
-    )
+    body = (f"<h1>{title}</h1><p>{escape(detail)}</p>"
+            '<p><a href="/">Go to the start page</a></p>')
+    return in_layout(title, body, user)
 
 
 def dependencies() -> list:

@@ -13,6 +13,7 @@ from api import read_model
 from api.deps import PoolDep
 from api.pages.attention import can_act, reason_in_words, what_in_words
 from api.pages.coordinator import button_text
+from api.pages.events import EVENTS, STAGE_EVENTS, allowed_events
 from api.pages.templating import render
 from api.pages.wording import event_words, role_words
 from api.routes.tasks import find_tasks
@@ -56,6 +57,16 @@ def happened(entry: TimelineEntry) -> str:
     return words.get(entry.kind, entry.kind)
 
 
+def record_links(stage: str, user: object) -> dict[str, object]:
+    """The event forms this user may open: those usual at the stage first, then the rest."""
+    allowed = allowed_events(user)
+    usual = [e for e in STAGE_EVENTS.get(stage, []) if e in allowed]
+    if getattr(user, "role", None) == "link_officer":
+        usual = [e for e in allowed if stage != "closed"]
+    other = [e for e in allowed if e not in usual and stage != "closed"]
+    return {"record_events": usual, "other_events": other, "event_titles": EVENTS}
+
+
 @router.get("/complaints/{reference}/page", response_class=HTMLResponse)
 async def complaint_page(reference: str, request: Request, pool: PoolDep) -> HTMLResponse:
     """The complaint: stage, letters and notices not delivered (with the buttons for a failed
@@ -76,6 +87,7 @@ async def complaint_page(reference: str, request: Request, pool: PoolDep) -> HTM
         owes=live, overdue_now=[o for o in live if o.state == "overdue"],
         next_due=min((o.due for o in live), default=None),
         deadline_state={o.name: o.state for o in owes if o.kind == "deadline"},
+        **record_links(view.stage, getattr(request.state, "user", None)),
         letters=await read_model.letters(pool, reference), pdf_link=pdf_link(request),
         timeline=timeline, happened=happened, button_text=button_text,
         open_tasks=await find_tasks(pool, reference=reference, status="open"),

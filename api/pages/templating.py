@@ -75,6 +75,13 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     return response
 
 
+def in_layout(title: str, body: str, user: Any = None) -> str:
+    """A page made elsewhere (sign-in, a refusal) in the pages' own layout: header, skip link,
+    footer. `body` is HTML its maker escaped."""
+    return templates.get_template("layout_page.html").render(
+        page_title=title, body=body, user=user, flash=None, bare=user is None)
+
+
 def read_flash(request: Request) -> dict[str, str] | None:
     raw = request.cookies.get(FLASH_COOKIE)
     if not raw:

@@ -65,3 +65,33 @@ async def audit(page: Page) -> list[str]:
     assert result["checked"] > 0, "no text was checked for contrast"
     problems: list[str] = result["problems"]
     return problems
+
+
+def _axe_source() -> str:
+    """axe-core's script, as the axe-playwright-python wheel ships it (nothing downloaded)."""
+    from importlib.resources import files
+
+    return (files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+
+
+async def axe(page: Page, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
+    """axe-core's WCAG 2 A/AA violations of these impacts on the page as it is now: each as
+    "rule: help (n nodes: first target)"; an empty list when it passes."""
+    if not await page.evaluate("() => typeof window.axe !== 'undefined'"):
+        await page.evaluate(_axe_source())
+    result: dict[str, Any] = await page.evaluate(
+        """() => axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+                                    resultTypes: ["violations"]})"""
+    )
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: {v['nodes'][0]['target']})"
+        for v in result["violations"] if v.get("impact") in impacts
+    ]
+
+
+async def check_page(page: Page) -> None:
+    """The project's own checks and axe-core's, together: both must find nothing."""
+    own = await audit(page)
+    assert own == [], (page.url, own)
+    found = await axe(page)
+    assert found == [], (page.url, found)
