@@ -200,6 +200,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("POST", "/pages/complaints/{reference}/events/{event_type}"):
         Rule(CASEWORK_AND_COUNCILS, (own_complaint, council_event_page), page=True),
     ("GET", "/coordinator/receive"): Rule(CASEWORK, page=True),
+    ("GET", "/tasks/page"): Rule(READERS, page=True),
     ("POST", "/pages/complaints"): Rule(CASEWORK, page=True),
     ("GET", "/kpis"): Rule(READERS, page=True),
     ("POST", "/pages/tasks/{task_id:path}/complete"):
