@@ -9,6 +9,7 @@ import signal
 import sys
 import threading
 import time
+from typing import Any
 
 # Commands that run until asked to stop: SIGTERM (docker stop, systemd) is a request to stop
 # like Ctrl-C, ending in the same orderly shutdown and exit status 0.
@@ -33,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--go-live", help="the first day the system runs them (YYYY-MM-DD; default today)")
     imp.add_argument("--until", help="--dry-run prints up to this day (default: go-live + 1 year)")
     imp.add_argument("--dry-run", action="store_true", help="change nothing; print what would happen")
+    template = sub.add_parser("import-template", help="write the import spreadsheet's layout with an "
+                                                      "example row for every event (docs/import.md)")
+    template.add_argument("file", help="FILE.xlsx or FILE.csv to write")
     from ombudsflow import users
 
     users.configure(sub.add_parser("users", help="who may use the API and pages: add, list, "
@@ -66,6 +70,10 @@ def _run(args: argparse.Namespace) -> int:
         from ombudsflow.importer import main as import_main
 
         return import_main(args.file, args.go_live, args.until, args.dry_run)
+    if args.command == "import-template":
+        from ombudsflow.spreadsheet import template_main
+
+        return template_main(args.file)
     if args.command == "dev":
         from ombudsflow.devrun import main as dev_main
 
@@ -85,9 +93,15 @@ def _run(args: argparse.Namespace) -> int:
     return 2
 
 
-def _stop_like_ctrl_c(signum: int, frame: object) -> None:
-    """SIGTERM as SIGINT: asyncio.run then cancels the command, which shuts down in order."""
-    signal.raise_signal(signal.SIGINT)
+def _stop_like_ctrl_c(signum: int, frame: Any) -> None:
+    """SIGTERM as Ctrl-C: asyncio.run's SIGINT handler cancels the command's main task, which
+    shuts down in order. Where SIGINT was ignored (a background job) asyncio.run installs none:
+    KeyboardInterrupt then ends the loop, and asyncio.run cancels the tasks, to the same end."""
+    handler = signal.getsignal(signal.SIGINT)
+    if callable(handler):
+        handler(signal.SIGINT, frame)
+    else:
+        raise KeyboardInterrupt
 
 
 def release_temporal_threads(timeout: float = 5.0) -> bool:
