@@ -16,8 +16,11 @@ ensure_debian_packages() {
     ((${#missing[@]})) || return 0
     if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
         echo "Installing Debian packages $why: ${missing[*]}" >&2
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+        if ! { apt-get update -qq &&
+                DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; }; then
+            # Not fatal: bin/run still runs (only PDFs lack their fonts), tests say what fails.
+            echo "warning: could not install ${missing[*]}; going on without them" >&2
+        fi
     else
         echo "warning: missing Debian packages $why (install them as root: apt-get install ${missing[*]})" >&2
     fi
