@@ -182,6 +182,8 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/reports/overdue"): Rule(EVERYONE, (force_query(council="{council}", owner="council"),)),
     ("GET", "/reports/unallocated"): Rule(READERS),
     ("GET", "/reports/kpis"): Rule(READERS),
+    # The Ombudsman spreadsheet: a link officer's is their council's, as /requests.
+    ("GET", "/reports/spreadsheet"): Rule(EVERYONE, (OWN_COUNCIL,)),
     # Tasks: a link officer sees and completes the council's own.
     ("GET", "/tasks"): Rule(EVERYONE, (force_query(council="{council}", role="link_officer"),)),
     ("POST", "/tasks/{task_id:path}/complete"): Rule(CASEWORK_AND_COUNCILS, (own_task,)),
