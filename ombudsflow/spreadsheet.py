@@ -549,7 +549,7 @@ def event_rows(entry: dict[str, Any]) -> list[dict[str, Any]]:
     return rows or [head]
 
 
-ColumnKind = Literal["text", "date", "int", "share", "flag"]
+ColumnKind = Literal["text", "date", "month", "int", "share", "flag"]
 
 
 @dataclass(frozen=True)
@@ -582,7 +582,17 @@ class Sheet:
 
 
 DATE_FORMAT = "yyyy-mm-dd"  # ISO: read the same everywhere, and read back by the import
-NUMBER_FORMATS: dict[str, str] = {"date": DATE_FORMAT, "int": "0", "share": "0.0%"}
+NUMBER_FORMATS: dict[str, str] = {"date": DATE_FORMAT, "month": "mmm yyyy", "int": "0", "share": "0.0%"}
+
+
+@dataclass(frozen=True)
+class Formatted:
+    """A number with its own format, in a column whose rows differ (a target that is a share
+    on one row and a count on the next). CSV writes `text` when given, else the value."""
+
+    value: float | int
+    number_format: str
+    text: str | None = None
 # Spreadsheet programs run a CSV cell that starts with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -626,8 +636,13 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
                 if value is None or value == "":
                     out.append(None)
                     continue
-                if column.kind == "date":
+                if column.kind in ("date", "month"):
                     value = _as_date(value)
+                if isinstance(value, Formatted):
+                    cell = WriteOnlyCell(ws, value=value.value)
+                    cell.number_format = value.number_format
+                    out.append(cell)
+                    continue
                 cell = WriteOnlyCell(ws, value=value)
                 if isinstance(value, str):
                     cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
@@ -659,6 +674,8 @@ def csv_text(sheet: Sheet, *, guard_formulas: bool = True) -> str:
         for column, value in zip(sheet.columns, values):
             if value is None:
                 out.append("")
+            elif isinstance(value, Formatted):
+                out.append(value.text if value.text is not None else value.value)
             elif isinstance(value, bool):
                 out.append("yes" if value else "no")
             elif isinstance(value, (date, datetime)):
