@@ -22,10 +22,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 MAX_BODY_BYTES = 64 * 1024
 # Path prefix -> its own limit. Temporal refuses payloads over 2 MiB, so a UI batch of a few
 # of the largest fits.
-LARGER_BODIES: dict[str, int] = {"/codec/": 8 * 1024 * 1024}
+LARGER_BODIES: dict[str, int] = {"/codec/": 8 * 1024 * 1024, "/admin/import": 24 * 1024 * 1024}
+# Paths that take a file as it is (multipart/form-data): a workbook is a zip, NUL bytes are
+# its format, not text; its reader refuses what it holds (control characters, NUL included).
+FILE_UPLOADS: frozenset[str] = frozenset({"/admin/import"})
 # NUL as a raw byte, and as a form (%00) or JSON (\u0000) body writes it.
 _NUL_IN_FORM = re.compile(rb"\x00|%00")
 _NUL_IN_JSON = re.compile(rb"\x00|\\u0000", re.IGNORECASE)
+_NOTHING = re.compile(rb"(?!)")  # matches nothing: a file upload's bytes are not scanned
 _NUL_LONGEST = len(b"\\u0000") - 1  # bytes a chunk must keep from the last, to see one split
 
 
@@ -61,6 +65,9 @@ class BodyLimit:
             return
         form = dict(scope["headers"]).get(b"content-type", b"").startswith(b"application/x-www-form-urlencoded")
         nul = _NUL_IN_FORM if form else _NUL_IN_JSON
+        if scope["path"] in FILE_UPLOADS and dict(scope["headers"]).get(b"content-type", b"").startswith(
+                b"multipart/form-data"):
+            nul = _NOTHING
         received, tail = 0, b""
 
         async def limited() -> Message:

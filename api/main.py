@@ -25,6 +25,7 @@ from api import errors, policy
 from api.backends import Backends
 from api.deps import bounded_dates
 from api.limits import BodyLimit
+from api.pages import admin_import as admin_import_page
 from api.pages import install as install_pages
 from api.routes import tasks
 from api.routes import api_router, kpis, overdue, requests as council_requests, timeline
@@ -73,6 +74,7 @@ def create_app(
     install_pages(app)
     app.include_router(kpis.router)
     app.include_router(timeline.router)
+    app.include_router(admin_import_page.router)
     install_docs(app)
     return app
 

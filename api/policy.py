@@ -205,6 +205,9 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/tasks/page"): Rule(READERS, page=True),
     ("POST", "/pages/complaints"): Rule(CASEWORK, page=True),
     ("GET", "/kpis"): Rule(READERS, page=True),
+    # Go-live import: upload, dry run, then import; admins only.
+    ("GET", "/admin/import"): Rule(frozenset({"admin"}), page=True),
+    ("POST", "/admin/import"): Rule(frozenset({"admin"}), page=True),
     ("POST", "/pages/tasks/{task_id:path}/complete"):
         Rule(CASEWORK_AND_COUNCILS, (own_task,), page=True),
 }

@@ -117,7 +117,8 @@ class _Bad(Exception):
 def read_complaints(path: Path) -> list[tuple[str, dict[str, Any] | None, str | None]]:
     """Each complaint of the sheet as (where, scenario-shaped dict, None) or (where, None, why).
 
-    `where` names its rows ("rows 4-9"); `why` names each bad row and column. The dicts are
+    `where` names its rows and reference ("rows 4-9 (LG-27-0001)"); `why` names each bad row
+    and column. The dicts are
     exactly a JSON import's entries: dates as YYYY-MM-DD text, `urgent` a boolean.
     """
     rows = _read_rows(path)
@@ -335,7 +336,8 @@ class _Event:
 
 
 def _complaint(reference: str, rows: list[Row], text_only: bool) -> tuple[str, dict[str, Any] | None, str | None]:
-    at = where([r.number for r in rows])
+    # The reference too: a refused complaint has no other name in the importer's report.
+    at = f"{where([r.number for r in rows])} ({reference})"
     problems: list[str] = []
     given: dict[str, tuple[int, Any]] = {}  # complaint column -> (row, value) where first given
     for row in rows:

@@ -54,8 +54,8 @@ def test_the_template_reads_back_as_its_entries(tmp_path: Path, suffix: str) -> 
     assert [data for _, data, _ in read] == entries
     first, wheres = 2, []
     for entry in entries:
-        count = len(event_rows(entry))
-        wheres.append(f"rows {first}-{first + count - 1}" if count > 1 else f"row {first}")
+        count, reference = len(event_rows(entry)), entry["complaint"]["reference"]
+        wheres.append(f"rows {first}-{first + count - 1} ({reference})" if count > 1 else f"row {first} ({reference})")
         first += count
     assert [where for where, _, _ in read] == wheres
     used = {e["type"] for entry in entries for e in entry["events"]}
@@ -79,7 +79,7 @@ def test_xlsx_takes_real_dates_and_text_dates_complaint_columns_once(tmp_path: P
     path = tmp_path / "history.xlsx"
     book.save(path)
     [(where, data, problem)] = read_complaints(path)
-    assert problem is None and where == "rows 2-3, 5"
+    assert problem is None and where == "rows 2-3, 5 (LG-1)"
     assert data == {
         "complaint": {"reference": "LG-1", "received": "2027-01-04", "scheme": "LGSCO",
                       "authority": "Example Borough Council", "subject": "Housing", "urgent": True,
@@ -100,13 +100,13 @@ def test_one_bad_row_refuses_its_complaint_whole_and_the_others_are_read(tmp_pat
     path = write_csv(tmp_path / "history.csv", rows)
     read = read_complaints(path)
     assert [(w, d is not None, p) for w, d, p in read] == [
-        ("row 2", True, None),
-        ("rows 3-4", False, "row 4, column 'on': '31/02/2027' is not a date (YYYY-MM-DD)"),
-        ("row 5", True, None),
+        ("row 2 (LG-1)", True, None),
+        ("rows 3-4 (LG-2)", False, "row 4, column 'on': '31/02/2027' is not a date (YYYY-MM-DD)"),
+        ("row 5 (LG-3)", True, None),
     ]
     entries = read_entries(path, until=datetime(2027, 12, 31).date())
     assert [e.reference for e in entries] == ["LG-1", None, "LG-3"]
-    assert entries[1].where == "rows 3-4" and entries[1].scenario is None
+    assert entries[1].where == "rows 3-4 (LG-2)" and entries[1].scenario is None
 
 
 @pytest.mark.parametrize(("event", "problem"), [
