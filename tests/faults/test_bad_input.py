@@ -1,16 +1,23 @@
 """Bad input: hostile text renders as text in letters and pages; oversized bodies, NUL
-characters and out-of-range values are refused with a 4xx that says why, never a 500."""
+characters and out-of-range values are refused with a 4xx that says why, never a 500; a
+scenario file with input SPEC.md refuses stops `ombudsflow simulate` with exit 2, naming
+the event and field."""
 
 from __future__ import annotations
 
 import html
+import json
+import subprocess
+import sys
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import date, timedelta
+from pathlib import Path
 from urllib.parse import quote
 
 import markupsafe
 import pytest
 
+from ombudsflow.scenario import ScenarioError, parse_scenario
 from tests.api.helpers import complaint_body, london_today, receive, send
 from tests.fixtures.system import System, new_reference
 
@@ -108,3 +115,75 @@ async def test_values_out_of_range_are_refused(system: System) -> None:
     for today in ("0001-01-01", (london_today() + timedelta(days=365 * 200)).isoformat()):
         report = await system.http.get("/reports/overdue", params={"today": today})
         assert report.status_code == 422, report.text
+
+
+# ----------------------------------------------------------------- `ombudsflow simulate`: exit 2 naming event and field
+
+def _scenario(*events: dict[str, object], **complaint: object) -> dict[str, object]:
+    return {
+        "complaint": {"reference": "LG-27-0001", "received": "2027-01-04", "scheme": "LGSCO",
+                      "authority": "Example Borough Council", "subject": "Housing", "urgent": False,
+                      "complainant": {"name": "A. Resident", "email": "resident@example.org"}, **complaint},
+        "events": [{"on": "2027-01-05", "type": "forwarded_to_investigation"}, *events],
+        "until": "2027-09-30",
+    }
+
+
+def _fifty_one() -> list[dict[str, str]]:
+    return [{"id": f"R{i}", "due": "2027-08-01"} for i in range(51)]
+
+
+@pytest.mark.parametrize("data, message", [
+    # far dates: more than 5 years after the event's `on`
+    (_scenario({"on": "2027-01-05", "type": "information_requested", "request": "FAR", "due": "9999-12-31"}),
+     "events[1] (information_requested): field 'due': 9999-12-31 is more than 5 years after the event's date (2027-01-05)"),
+    (_scenario({"on": "2027-02-01", "type": "marked_urgent", "target": "2032-02-02"}),
+     "events[1] (marked_urgent): field 'target': 2032-02-02 is more than 5 years after the event's date (2027-02-01)"),
+    (_scenario({"on": "2027-03-01", "type": "final_decision_issued", "outcome": "upheld",
+                "recommendations": [{"id": "R1", "due": "2027-06-01"}, {"id": "R2", "due": "9999-12-31"}]}),
+     "events[1] (final_decision_issued): field 'recommendations[1].due': 9999-12-31 is more than 5 years"),
+    # JSON numbers are not dates, anywhere
+    (_scenario({"on": "2027-01-05", "type": "evidence_requested", "request": "EV-1", "due": 1799452800}),
+     "events[1] (evidence_requested): field 'due': not a date: 1799452800 is a number; write dates as strings YYYY-MM-DD"),
+    (_scenario({"on": 1799452800, "type": "closed"}), "events[1] (closed): field 'on': not a date: 1799452800 is a number"),
+    (_scenario({"on": "2027-03-01", "type": "final_decision_issued", "outcome": "upheld",
+                "recommendations": [{"id": "R1", "due": 1799452800}]}),
+     "events[1] (final_decision_issued): field 'recommendations[0].due': not a date: 1799452800 is a number"),
+    (_scenario(received=1799452800), "complaint: field 'received': not a date: 1799452800 is a number"),
+    ({**_scenario(), "until": 1799452800}, "field 'until': not a date: 1799452800 is a number"),
+    (_scenario({"on": "2027-01-05", "type": "information_requested", "due": "1799452800"}),
+     "events[1] (information_requested): field 'due': not a date (YYYY-MM-DD): '1799452800'"),
+    # ids, names, fan-out
+    (_scenario({"on": "2027-01-05", "type": "information_requested", "request": "FAR\r\nBcc: all@example.org"}),
+     "events[1] (information_requested): field 'request': 'FAR\\r\\nBcc: all@example.org' is not an id"),
+    (_scenario({"on": "2027-02-01", "type": "allocated", "investigator": "inv-7\n"}),
+     "events[1] (allocated): field 'investigator': contains a control character (U+000A at position 6)"),
+    (_scenario({"on": "2027-03-01", "type": "final_decision_issued", "outcome": "upheld", "recommendations": _fifty_one()}),
+     "events[1] (final_decision_issued): field 'recommendations': has 51 entries; at most 50"),
+    (_scenario(authority="Example\r\nBorough"), "complaint: field 'authority': contains a control character (U+000D"),
+    (_scenario(reference="LG 27"), "complaint: field 'reference': 'LG 27' is not an id"),
+    (_scenario(received="1999-12-31"), "complaint: field 'received': 1999-12-31 is before 2000-01-01"),
+    (_scenario(complainant={"name": "A. Resident", "email": "resident@example.org\nBcc: x@example.org"}),
+     "complaint: field 'complainant.email': contains a control character"),
+])
+def test_a_scenario_with_input_spec_md_refuses_names_the_event_and_field(data: dict[str, object], message: str) -> None:
+    with pytest.raises(ScenarioError) as refused:
+        parse_scenario(data)
+    assert str(refused.value).startswith(message), str(refused.value)
+
+
+def test_a_scenario_events_on_is_the_events_own() -> None:
+    scenario = parse_scenario(_scenario({"on": "2027-02-01", "type": "allocated", "investigator": "inv-7"}))
+    assert [(e.on, e.payload.on) for e in scenario.events] == [(date(2027, 1, 5), date(2027, 1, 5)),
+                                                               (date(2027, 2, 1), date(2027, 2, 1))]
+
+
+def test_simulate_exits_2_naming_the_event_and_field(tmp_path: Path) -> None:
+    path = tmp_path / "far.json"
+    path.write_text(json.dumps(_scenario({"on": "2027-01-05", "type": "information_requested", "request": "FAR",
+                                          "due": "9999-12-31"})))
+    done = subprocess.run([str(Path(sys.executable).parent / "ombudsflow"), "simulate", str(path)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert done.stdout == ""
+    assert "events[1] (information_requested): field 'due': 9999-12-31 is more than 5 years" in done.stderr
