@@ -87,10 +87,11 @@ class ComplaintActivities:
     async def notify_staff(self, notice: StaffNotice) -> None:
         investigator = notice.task.assignee if notice.task else None
         try:
-            recipients, unknown = self.directory.addresses(notice.authority, notice.roles, investigator), None
+            recipients = self.directory.addresses(notice.authority, notice.roles, investigator)
         except UnknownRole as error:
-            recipients, unknown = [], str(error)
-        # Stored, and its task opened, even when nobody can be mailed: the task is the work.
+            # Nothing stored: once the directory is fixed, a retry stores it with its addresses.
+            # (Its task is on the case already: the read model has it from the status record.)
+            raise ApplicationError(str(error), type="UnknownRole", non_retryable=True) from None
         async with database():
             stored, _ = await self.store.save_notification(StoredNotification(
                 reference=notice.reference, key=notice.key, about=notice.about,
@@ -99,9 +100,6 @@ class ComplaintActivities:
             ))
             if notice.task is not None:
                 await self.store.open_task(notice.reference, notice.task, notice.on)
-        if unknown is not None:
-            await self._note(self.store.note_notification_error, stored.id, unknown)
-            raise ApplicationError(unknown, type="UnknownRole", non_retryable=True)
         if stored.mailed_at is None and stored.recipients:
             await self._mail(self.store.note_notification_error, stored.id, lambda: self.mailer.send(
                 stored.recipients, notice_subject(stored), notification_html(stored), stored.body, invites(notice),

@@ -1,7 +1,10 @@
-"""The complaint's file: its status, what happened (timeline) and the bookkeeping rules.
+"""The complaint's file: the one state its workflow holds.
 
-Pure Python, so every rule about deadlines, tasks and requests is testable without a
-server; the workflow owns one `CaseFile` and changes it only under its lock.
+Its status, what happened (the timeline), which scheduled actions were taken, and the
+letters and notices waiting to be delivered. The workflow holds one `CaseFile`, its
+`status` query returns a view of it (`snapshot`), and continue-as-new carries it whole
+(`carry`). Pure Python, so every rule about deadlines, tasks, requests and what is sent is
+testable without a server; the workflow changes it only under its lock.
 """
 
 from __future__ import annotations
@@ -9,15 +12,62 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from domain.records import CarriedFile, CaseStatus, CouncilRequest, Deadline, Task, TimelineEntry
-from domain.timetable import Due
+from domain.actions import ActionKey
+from domain.records import (
+    CaseStatus,
+    ComplaintInput,
+    CouncilRequest,
+    Deadline,
+    LetterToSend,
+    Outgoing,
+    Party,
+    Stage,
+    StaffNotice,
+    Task,
+    TimelineEntry,
+    Undelivered,
+)
+from domain.timetable import Due, Periods
 
 
 @dataclass
 class CaseFile:
+    complaint: ComplaintInput  # as received: what letters and records carry
     case: CaseStatus
     timeline: list[TimelineEntry] = field(default_factory=list)
-    taken: set[str] = field(default_factory=set)  # keys of scheduled actions already taken
+    taken: list[ActionKey] = field(default_factory=list)  # scheduled actions already taken
+    outbox: list[Outgoing] = field(default_factory=list)  # letters and notices not yet delivered
+    recorded_version: int = 0  # the read model holds this version
+    recorded_timeline: int = 0  # and this many timeline lines
+    # Replaying an imported complaint's history before go-live: what it sends is kept on the
+    # timeline but never queued for mail.
+    before_go_live: bool = False
+    late_since: date | None = None  # while an action that fell due before today is taken
+
+    def __post_init__(self) -> None:
+        self._taken = set(self.taken)
+
+    @classmethod
+    def new(cls, complaint: ComplaintInput) -> CaseFile:
+        return cls(complaint, CaseStatus(
+            reference=complaint.reference, authority=complaint.authority, scheme=complaint.scheme,
+            subject=complaint.subject, urgent=complaint.urgent, stage=Stage.ASSESSMENT,
+            received=complaint.received, complainant=complaint.complainant,
+        ))
+
+    @property
+    def periods(self) -> Periods:
+        return self.complaint.periods
+
+    # ----------------------------------------------------------------- scheduled actions
+
+    def was_taken(self, key: ActionKey) -> bool:
+        return key in self._taken
+
+    def mark_taken(self, key: ActionKey) -> None:
+        if key not in self._taken:
+            self._taken.add(key)
+            self.taken.append(key)
 
     # ----------------------------------------------------------------- deadlines
 
@@ -121,14 +171,63 @@ class CaseFile:
     def log(self, entry: TimelineEntry) -> None:
         self.timeline.append(entry)
 
-    def letter_sent(self, template: str, to: str, today: date, due: date | None = None) -> None:
-        """`due`: the day it fell due, when that was before today (sent late)."""
-        self.case.last_letter_on[to] = today
-        self.log(TimelineEntry(date=today, kind="letter", template=template, to=to, due=due))
+    # ----------------------------------------------------------------- what it sends
 
-    def notified(self, roles: list[str], about: str, request: str | None, today: date, due: date | None = None) -> None:
+    def letter(
+        self, today: date, key: str, template: str, to: Party, *,
+        dates: dict[str, date] | None = None, facts: dict[str, str] | None = None,
+    ) -> None:
+        """A letter dated today, queued for delivery; T8's count for that party restarts."""
+        letter = LetterToSend(
+            key=f"{key}/{template}/{to}", reference=self.case.reference, template=template, to=to,
+            on=today, complaint=self.complaint, dates=dates or {}, facts=facts or {},
+        )
+        if not self.before_go_live:
+            self.outbox.append(Outgoing(letter.key, f"{key}: letter {template} to {to}", today, letter=letter))
+        self.case.last_letter_on[to] = today
+        self.log(TimelineEntry(date=today, kind="letter", template=template, to=to, due=self.late_since))
+
+    def notify(
+        self, today: date, key: str, roles: list[str], *, subject: str, body: str, about: str | None = None,
+        task: Task | None = None, request: str | None = None,
+    ) -> None:
+        """A notice to staff, queued for delivery; the task it opens is on the case at once."""
+        notice = StaffNotice(
+            key=key, reference=self.case.reference, authority=self.case.authority, roles=roles,
+            about=about or key, subject=subject, body=body, on=today, request=request, task=task,
+            topic=self.case.subject,
+        )
+        if not self.before_go_live:
+            self.outbox.append(Outgoing(key, f"{notice.about}: notify {', '.join(roles)}", today, notice=notice))
+        if task is not None:
+            self.add_task(task, today)
         for role in roles:
-            self.log(TimelineEntry(date=today, kind="notification", to=role, about=about, request=request, due=due))
+            self.log(TimelineEntry(date=today, kind="notification", to=role, about=notice.about, request=request,
+                                   due=self.late_since))
+
+    def delivered(self, item: Outgoing) -> None:
+        self.outbox = [o for o in self.outbox if o is not item]
+
+    def failed(self, item: Outgoing, reason: str) -> None:
+        item.status, item.reason = "failed", reason[:500]
+
+    def retry_failed(self, key: str | None) -> int:
+        """Queue failed deliveries again (one, or all when `key` is None); how many."""
+        again = [o for o in self.outbox if o.status == "failed" and key in (None, o.key)]
+        for item in again:
+            item.status, item.reason = "pending", None
+        return len(again)
+
+    def dismiss_failed(self, key: str) -> int:
+        """Drop a failed delivery someone handled by hand (posted the letter, phoned)."""
+        before = len(self.outbox)
+        self.outbox = [o for o in self.outbox if not (o.status == "failed" and o.key == key)]
+        return before - len(self.outbox)
+
+    def undelivered(self) -> list[Undelivered]:
+        return [Undelivered(o.key, o.what, o.on, o.status, o.reason) for o in self.outbox]
+
+    # ----------------------------------------------------------------- views
 
     def snapshot(self, today: date) -> CaseStatus:
         """A copy of the status as of `today`: overdue deadlines and the next one worked out."""
@@ -147,28 +246,35 @@ class CaseFile:
             letters=[e for e in self.timeline if e.kind == "letter"],
             next_deadline=min(upcoming) if upcoming else None,
             overdue=any(d.status == "overdue" for d in deadlines),
+            undelivered=self.undelivered(),
         )
 
-    def carry(self, recorded_version: int, recorded_timeline: int, today: date) -> CarriedFile:
-        """The state for the next run, without keys of actions that can never come again."""
-        open_requests = {r.id for r in self.case.requests if r.status == "open"}
-        pending = {f"{d.name}@{d.due}" for d in self.case.deadlines if d.status == "pending"}
+    def for_the_record(self, today: date) -> CaseStatus:
+        """The next read-model snapshot: a new version with the timeline lines it lacks."""
+        self.case.version += 1
+        status = self.snapshot(today)
+        status.timeline_offset, status.timeline = self.recorded_timeline, self.timeline[self.recorded_timeline:]
+        status.letters = []  # the read model has them from send_letter; history stays smaller
+        status.undelivered = [u for u in status.undelivered if u.status == "failed"]
+        return status
 
-        def still_matters(key: str) -> bool:
-            if key[:3] in ("R2:", "R4:", "R5:"):
-                return key[3:].split(":")[0].split("@")[0] in open_requests
-            if key.startswith("overdue:"):
-                return key.removeprefix("overdue:") in pending
-            if key.startswith("T8:"):
-                return date.fromisoformat(key.split("@")[1]) > today
+    def recorded(self, status: CaseStatus) -> None:
+        self.recorded_version, self.recorded_timeline = status.version, status.timeline_offset + len(status.timeline)
+
+    def carry(self, today: date) -> CaseFile:
+        """The file for the next run, without keys of actions that can never come again."""
+        open_requests = {r.id for r in self.case.requests if r.status == "open"}
+        pending = {(d.name, d.due) for d in self.case.deadlines if d.status == "pending"}
+
+        def still_matters(key: ActionKey) -> bool:
+            if key.row in ("R2", "R4", "R5"):
+                return key.request in open_requests
+            if key.row == "overdue":
+                return (key.request, key.on) in pending
+            if key.row == "T8":
+                return key.on is not None and key.on > today
             return True
 
-        return CarriedFile(
-            case=replace(self.case, letters=[]), timeline=list(self.timeline),
-            taken=sorted(k for k in self.taken if still_matters(k)), recorded_version=recorded_version,
-            recorded_timeline=recorded_timeline,
-        )
-
-    @classmethod
-    def resume(cls, carried: CarriedFile) -> CaseFile:
-        return cls(carried.case, list(carried.timeline), set(carried.taken))
+        return replace(self, case=replace(self.case, letters=[]), timeline=list(self.timeline),
+                       taken=[k for k in self.taken if still_matters(k)], outbox=list(self.outbox),
+                       late_since=None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal
 
 
 @dataclass
@@ -19,9 +20,23 @@ class ClosedAtAssessment:
     by: str | None = None
 
 
+Complexity = Literal["high", "moderate", "low"]  # an allocation's weight: 3, 2, 1 points
+
+
 @dataclass
 class ForwardedToInvestigation:
     target: date | None = None  # an urgent case's allocation target (T3)
+    complexity: Complexity = "moderate"
+    on: date | None = None
+    by: str | None = None
+
+
+@dataclass
+class ComplexityChanged:
+    """A coordinator weighs a forwarded case again (SPEC.md "Allocation")."""
+
+    complexity: Complexity
+    reason: str | None = None
     on: date | None = None
     by: str | None = None
 
@@ -29,6 +44,17 @@ class ForwardedToInvestigation:
 @dataclass
 class Allocated:
     investigator: str
+    reason: str | None = None  # why, when it takes an investigator past their caseload
+    on: date | None = None
+    by: str | None = None
+
+
+@dataclass
+class Reallocated:
+    """An investigator leaves or is away for long: the case moves to another (issue 15)."""
+
+    investigator: str
+    reason: str
     on: date | None = None
     by: str | None = None
 
@@ -157,6 +183,8 @@ EVENT_TYPES: dict[str, type] = {
     "closed_at_assessment": ClosedAtAssessment,
     "forwarded_to_investigation": ForwardedToInvestigation,
     "allocated": Allocated,
+    "reallocated": Reallocated,
+    "complexity_changed": ComplexityChanged,
     "first_contact_made": FirstContactMade,
     "marked_urgent": MarkedUrgent,
     "information_requested": InformationRequested,
@@ -180,4 +208,6 @@ SPEC_EVENTS: tuple[str, ...] = (
     "evidence_requested", "draft_decision_issued", "final_decision_issued", "remedy_completed",
     "review_requested", "public_report_issued", "council_response_received",
     "further_report_issued", "closed", "marked_urgent",
+    # Beyond SPEC.md's list: the allocation workbench's (issue 15).
+    "complexity_changed", "reallocated",
 )

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from domain.timetable import Periods
+
 Scheme = Literal["LGSCO", "HOS"]
 Party = Literal["complainant", "council"]
 
@@ -49,12 +51,12 @@ class ComplaintInput:
     subject: str
     complainant: Complainant
     urgent: bool = False
-    # R5: working days from chaser 1 to the final chaser (configurable per deployment).
-    final_chaser_after_working_days: int = 5
+    # The periods it runs under (domain.timetable), fixed when it starts.
+    periods: Periods = field(default_factory=Periods)
     # Long cases continue as new once a run's history passes this many events, carrying
     # their file into the next run here.
     history_limit: int = 2000
-    carried: CarriedFile | None = None
+    carried: domain.casefile.CaseFile | None = None
     # Simulation only: seconds added to workflow.now(), so a time-skipping server that starts
     # at today's date can replay a scenario set in any year. Always 0 in production.
     clock_offset_seconds: float = 0.0
@@ -112,6 +114,7 @@ class StaffNotice:
     on: date
     request: str | None = None
     task: Task | None = None
+    topic: str | None = None  # the complaint's subject: a council may route notices by it
 
 
 @dataclass
@@ -253,6 +256,8 @@ class CaseStatus:
     further_report_on: date | None = None
     non_compliance_on: date | None = None  # T13: statement of non-compliance recorded
     dip_sample: bool = False  # T14: open past 52 weeks
+    complexity: str = "moderate"  # high, moderate or low: the allocation's weight (3, 2, 1 points)
+    reallocated_on: date | None = None
     next_deadline: date | None = None
     overdue: bool = False
     deadlines: list[Deadline] = field(default_factory=list)
@@ -277,13 +282,6 @@ class Applied:
     stage: str
 
 
-@dataclass
-class CarriedFile:
-    """What a complaint carries into its next run when it continues as new."""
-
-    case: CaseStatus
-    timeline: list[TimelineEntry]
-    taken: list[str]
-    recorded_version: int
-    recorded_timeline: int = 0  # timeline lines already in the read model
-    outbox: list[Outgoing] = field(default_factory=list)  # not yet delivered
+# The complaint's file (the workflow's whole state) rides in `ComplaintInput.carried` across
+# continue-as-new; it is built from the records above, hence imported last.
+import domain.casefile  # noqa: E402

@@ -27,6 +27,7 @@ from typing import Any, Literal, Union
 from domain.calendar import add_months
 from domain.records import ComplaintInput
 from domain.rules import EventRefused
+from domain.timetable import Periods
 
 # Ids name requests and complaints in mail headers, calendar UIDs and URLs.
 ID = re.compile(r"[A-Za-z0-9._-]{1,40}")
@@ -48,8 +49,10 @@ FIRST_DAY = date(2000, 1, 1)
 DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
 LINE_BREAKS = frozenset("\u2028\u2029")  # not category Cc, but they break lines all the same
 # The complaint's own fields that are not input to check: the workflow's or the simulation's.
-NOT_INPUT = frozenset({"carried", "clock_offset_seconds"})
+# (`backlog` is an import's history: its events were checked one by one as they were read.)
+NOT_INPUT = frozenset({"carried", "clock_offset_seconds", "backlog", "go_live", "periods"})
 FINAL_CHASER_WORKING_DAYS = (1, 60)
+PERIOD_BOUNDS = (1, 520)  # any period a complaint runs under: at least one unit, at most ten years of weeks
 LEAST_HISTORY_LIMIT = 100  # below this a case would continue as new at every step
 
 Path = tuple[str | int, ...]
@@ -202,13 +205,24 @@ def check_complaint(complaint: ComplaintInput, today: date) -> None:
     if received > today:
         raise FieldRefused(event_type, ("received",), f"{received.isoformat()} is in the future (today is {today.isoformat()})")
     _check_fields(event_type, ComplaintInput, complaint, (), received, skip=NOT_INPUT | {"received"})
-    low, high = FINAL_CHASER_WORKING_DAYS
-    if not low <= complaint.final_chaser_after_working_days <= high:
-        raise FieldRefused(event_type, ("final_chaser_after_working_days",),
-                           f"{complaint.final_chaser_after_working_days} is not between {low} and {high} working days")
+    _check_periods(event_type, complaint.periods)
     if complaint.history_limit < LEAST_HISTORY_LIMIT:
         raise FieldRefused(event_type, ("history_limit",),
                            f"{complaint.history_limit} is below {LEAST_HISTORY_LIMIT} history events")
+
+
+def _check_periods(event_type: str, periods: Periods) -> None:
+    """Every period a positive count; R5's working days within a sensible range."""
+    low, high = FINAL_CHASER_WORKING_DAYS
+    if not low <= periods.final_chaser_working_days <= high:
+        raise FieldRefused(event_type, ("periods", "final_chaser_working_days"),
+                           f"{periods.final_chaser_working_days} is not between {low} and {high} working days")
+    low, high = PERIOD_BOUNDS
+    for f in dataclasses.fields(periods):
+        value = getattr(periods, f.name)
+        for n in value if isinstance(value, tuple) else (value,):
+            if not isinstance(n, int) or not low <= n <= high:
+                raise FieldRefused(event_type, ("periods", f.name), f"{n!r} is not a period between {low} and {high}")
 
 
 def check_json_dates(event_type: str, cls: type, raw: object, path: Path = ()) -> None:

@@ -70,6 +70,8 @@ def parse_scenario(data: Any) -> Scenario:
             raise ScenarioError(f"missing field '{key}'")
     if isinstance(data["complaint"], dict) and "carried" in data["complaint"]:
         raise ScenarioError("complaint: field 'carried' is the workflow's own (continue-as-new), not input")
+    if isinstance(data["complaint"], dict) and {"backlog", "go_live"} & set(data["complaint"]):
+        raise ScenarioError("complaint: fields 'backlog' and 'go_live' are an import's (ombudsflow import), not input")
     try:
         validation.check_json_dates("complaint_received", ComplaintInput, data["complaint"])
         complaint = TypeAdapter(ComplaintInput).validate_python(data["complaint"])

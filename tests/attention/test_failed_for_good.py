@@ -13,10 +13,7 @@ good. Then, on a Temporal dev server with per-workflow time skipping:
 - a worker with a corrected directory is deployed, the coordinator retries through the API,
   the notice leaves the list and its mail reaches the SMTP server.
 
-That last step fails today on a bug outside this feature (activities/complaint.py: a retried
-notice is mailed to the recipients its failed attempt stored, none); the test checks that
-is why, and marks itself xfail then. A council letter, which is stored only once it has
-its recipients, goes the whole way (the second test).
+A council letter goes the same way (the second test).
 """
 
 from __future__ import annotations
@@ -25,7 +22,6 @@ import asyncio
 from datetime import datetime, timedelta, timezone
 
 import asyncpg
-import pytest
 from temporalio.testing import TimeSkipper, WorkflowEnvironment
 
 from ombudsflow.directory import Directory
@@ -119,11 +115,7 @@ async def test_a_notice_failed_for_good_holds_nothing_up_and_goes_out_once_fixed
                 await until(lambda: _not_listed(http, council, reference), 20, "R1 to leave the list")
                 assert (await http.post(f"/complaints/{reference}/deliveries/retry",
                                         json={"key": "R1:INFO-1"})).status_code == 409  # nothing failed now
-                try:
-                    [mail] = await until(lambda: smtp.to(LINK_OFFICER), 15, "the R1 notice to the link officer")
-                except AssertionError:
-                    await _known_bug_or_fail(pg_pool, handle, reference)
-                    raise
+                [mail] = await until(lambda: smtp.to(LINK_OFFICER), 15, "the R1 notice to the link officer")
                 assert set(mail.rcpt_tos) == {LINK_OFFICER, SERVICE_AREA}
                 assert len(smtp.to(LINK_OFFICER)) == 1
 
@@ -145,19 +137,6 @@ async def _one_timer_after(handle, today) -> list[datetime] | None:  # noqa: ANN
 
 async def _not_listed(http, council: str, reference: str) -> bool:  # noqa: ANN001
     return await listed(http, council, reference) == []
-
-
-async def _known_bug_or_fail(pool: asyncpg.Pool, handle, reference: str) -> None:  # noqa: ANN001
-    """activities/complaint.py `notify_staff` stores a notice before it knows its recipients
-    and, on the retry, mails the stored row's recipients: the row kept `[]` from the failed
-    attempt, so the retry sends nothing and succeeds. Named here so the test says why."""
-    status = await handle.query(ComplaintWorkflow.status)
-    row = await pool.fetchrow("SELECT recipients, mailed_at FROM notifications WHERE reference = $1 AND key = $2",
-                              reference, "R1:INFO-1")
-    if status.undelivered == [] and row is not None and row["recipients"] == [] and row["mailed_at"] is None:
-        pytest.xfail("known bug in activities/complaint.py notify_staff: a retried notice is mailed to the "
-                     "recipients stored by its failed attempt ([]), so it is never sent; the retry succeeds "
-                     "and the notice silently leaves the list")
 
 
 async def test_a_failed_council_letter_goes_out_once_the_directory_is_fixed_and_retried(

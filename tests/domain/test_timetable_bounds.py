@@ -7,6 +7,8 @@ An OverflowError here used to fail a complaint's workflow task on every attempt,
 
 from __future__ import annotations
 
+import dataclasses
+
 import inspect
 import typing
 from collections.abc import Callable
@@ -18,6 +20,7 @@ from hypothesis import strategies as st
 
 from domain import calendar, timetable
 from domain.calendar import WorkingCalendar
+from domain.timetable import Periods
 from domain.rules import EventRefused
 
 # Near either end of the calendar, where arithmetic used to overflow, and anywhere between.
@@ -44,6 +47,11 @@ def _strategy(name: str, hint: object) -> st.SearchStrategy[object]:
         return st.none() | EDGES
     if hint is int:  # k-th update, weeks, working days: the small counts the timetable uses
         return st.integers(min_value=1, max_value=60)
+    if hint is Periods:  # any periods a complaint may run under (domain.validation bounds them)
+        return st.builds(Periods, **{f.name: st.integers(min_value=1, max_value=520) for f in dataclasses.fields(Periods)
+                                     if f.type in ("int", int)})
+    if hint is str:
+        return st.sampled_from(["weeks", "working days", "months", "days"])
     raise AssertionError(f"no strategy for {name}: {hint}")
 
 
@@ -52,7 +60,9 @@ def _public(module: object) -> list[Callable[..., object]]:
             if not name.startswith("_") and f.__module__ == module.__name__]  # type: ignore[attr-defined]
 
 
-FUNCTIONS = [f for f in _public(timetable) + _public(calendar) if f is not calendar.england_and_wales]
+# The date arithmetic (the timetable's table and its words are not dates).
+FUNCTIONS = [f for f in _public(timetable) + _public(calendar)
+             if f not in (calendar.england_and_wales, timetable.rows, timetable.row, timetable.words)]
 
 
 def _returns_a_date_or_refuses(function: Callable[..., object], args: dict[str, object]) -> None:

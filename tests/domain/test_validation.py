@@ -25,6 +25,7 @@ from domain.events import (
     RequestAnswered,
     ReviewRequested,
 )
+from domain.timetable import Periods
 from domain.records import Complainant, ComplaintInput
 from domain.rules import EventRefused
 from domain.validation import FieldRefused, check_complaint, check_event
@@ -69,7 +70,7 @@ def test_ordinary_events_pass(event_type: str, event: object) -> None:
 
 def test_every_event_type_passes_with_only_its_required_fields() -> None:
     required = {"investigator": "inv-7", "request": "R-1", "due": date(2027, 6, 1), "outcome": "upheld",
-                "recommendation": "R-1"}
+                "recommendation": "R-1", "complexity": "high", "reason": "on leave for six months"}
     for name, cls in EVENT_TYPES.items():
         fields = {f.name: required[f.name] for f in dataclasses.fields(cls)
                   if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING}
@@ -284,7 +285,7 @@ def test_an_ordinary_complaint_passes() -> None:
     ({"complainant": Complainant("A. Resident", "zoë@example.org")}, "complainant.email", "ASCII only"),
     ({"complainant": Complainant("A. Resident", "a@b@example.org")}, "complainant.email", "is not an email address"),
     ({"complainant": Complainant("A. Resident", "a@" + "b" * 250 + ".org")}, "complainant.email", "is not an email"),
-    ({"final_chaser_after_working_days": 0}, "final_chaser_after_working_days", "not between 1 and 60"),
+    ({"periods": Periods(final_chaser_working_days=0)}, "periods.final_chaser_working_days", "not between 1 and 60"),
     ({"history_limit": 5}, "history_limit", "below 100"),
 ])
 def test_a_complaint_that_cannot_start_is_refused(fields: dict[str, object], field: str, words: str) -> None:

@@ -165,6 +165,7 @@ def _fifty_one() -> list[dict[str, str]]:
     (_scenario(received="1999-12-31"), "complaint: field 'received': 1999-12-31 is before 2000-01-01"),
     (_scenario(complainant={"name": "A. Resident", "email": "resident@example.org\nBcc: x@example.org"}),
      "complaint: field 'complainant.email': contains a control character"),
+    (_scenario(periods={"final_chaser_working_days": 0}), "complaint: field 'periods.final_chaser_working_days': 0 is not between"),
 ])
 def test_a_scenario_with_input_spec_md_refuses_names_the_event_and_field(data: dict[str, object], message: str) -> None:
     with pytest.raises(ScenarioError) as refused:

@@ -43,7 +43,8 @@ async def record(examples: list[Path]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    examples = [Path(a) for a in argv] or sorted([*EXAMPLES.glob("*.json"), *(HERE / "scenarios").glob("*.json")])
+    examples = [Path(a) for a in argv] or sorted([*(p for p in EXAMPLES.glob("*.json") if not p.name.endswith(".import.json")),
+                                                  *(HERE / "scenarios").glob("*.json")])
     return asyncio.run(record(examples))
 
 

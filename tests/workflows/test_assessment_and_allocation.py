@@ -249,7 +249,8 @@ async def test_awaiting_allocation_then_allocated_read_model_and_mail(
     assert stored_tasks["T7"].task.assignee == "inv-7"
 
     stored = await store.list_letters(REF)
-    assert [(l.letter_date.isoformat(), l.template, l.recipient) for l in stored] == letters(sim)  # each once
+    # Each once (letters of one day are delivered side by side, so stored in any order).
+    assert sorted((l.letter_date.isoformat(), l.template, l.recipient) for l in stored) == sorted(letters(sim))
     assert all(l.mailed_at is not None for l in stored)
     assert {l.recipient_address for l in stored if l.recipient == "council"} == {LINK_OFFICER}
     assert {l.recipient_address for l in stored if l.recipient == "complainant"} == {COMPLAINANT_EMAIL}
@@ -375,9 +376,10 @@ async def test_allocated_on_the_day_a_letter_falls_due(time_skipping, real_activ
     ]
     assert (deadline(sim, "T3").status, deadline(sim, "T3").met_on) == ("met", d("2027-03-03"))
     assert [l["date"] for l in lines(sim, "task", name="T7")] == ["2027-03-31"]
+    # All three stored, each once (delivered side by side: the timeline above keeps the order).
     stored = await PgStore(clean_pg).list_letters(REF)
-    assert [l.template for l in stored if l.letter_date == d("2027-03-03")] == [
-        "update_awaiting_allocation", "allocation", "council_allocation"
+    assert sorted(l.template for l in stored if l.letter_date == d("2027-03-03")) == [
+        "allocation", "council_allocation", "update_awaiting_allocation"
     ]
 
 
@@ -472,9 +474,6 @@ REFUSED_CASES = {
     "urgent target in the past on marking urgent": (
         [FORWARDED], event("2027-02-03", "marked_urgent", target="2027-02-02"),
         "urgent target 2027-02-02 is before today (2027-02-03)",
-    ),
-    "allocated to nobody": (
-        [FORWARDED], event("2027-02-03", "allocated", investigator="  "), "investigator is empty",
     ),
 }
 

@@ -1,6 +1,6 @@
 """A change to the T4 update letter, guarded and unguarded, for test_patching.
 
-Both send a notice to the coordinator with each T4 letter, something the kept histories
+Both send a notice to the coordinator once each T4 letter is delivered, something the kept histories
 never did. The guarded one asks `patches.patched` first, as every change from 1.0 on must;
 the unguarded one does not. (Their own module: the workflow sandbox re-imports a workflow's
 module.)
@@ -12,7 +12,7 @@ from datetime import date
 
 from temporalio import workflow
 
-from domain.records import CaseStatus, ComplaintInput
+from domain.records import CaseStatus, ComplaintInput, Outgoing
 from workflows import patches
 from workflows.complaint import ComplaintWorkflow
 
@@ -36,11 +36,12 @@ class T4CopyUnguarded(ComplaintWorkflow):
     def _copy_applies(self) -> bool:
         return True
 
-    async def _t4_update_letter(self, k: int) -> None:
-        await super()._t4_update_letter(k)
-        if self._copy_applies():
-            await self.effects.notify(f"T4-{k}-copy", ["coordinator"], subject=f"{self.case.reference}: update letter {k} sent",
-                                      body="The complainant was told the case still awaits allocation.")
+    async def _send(self, item: Outgoing) -> None:
+        await super()._send(item)
+        if item.letter is not None and item.letter.template == "update_awaiting_allocation" and self._copy_applies():
+            self.file.notify(self.clock.today(), f"{item.key}/copy", ["coordinator"],
+                             subject=f"{self.file.case.reference}: update letter sent",
+                             body="The complainant was told the case still awaits allocation.")
 
 
 @workflow.defn(name="ComplaintWorkflow")
