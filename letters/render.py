@@ -16,6 +16,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
 
+from domain import timetable
 from domain.records import SCHEME_NAMES, LetterToSend
 
 LETTERS_DIR = Path(__file__).resolve().parent
@@ -68,6 +69,8 @@ def _environment() -> Environment:
     )
     env.filters["long_date"] = long_date
     env.filters["short_date"] = short_date
+    # A period as the complaint runs under it, in words: {{ p.first_contact_weeks | period("weeks") }}.
+    env.filters["period"] = timetable.words
     return env
 
 

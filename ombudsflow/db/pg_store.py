@@ -167,10 +167,10 @@ class PgStore:
                        closed_reason, draft_decision_on, final_decision_on, outcome,
                        review_requested_on, public_report_on, further_report_on,
                        non_compliance_on, dip_sample, t1_status, t1_due, t14_13w_status,
-                       t14_26w_status, t14_52w_status)
+                       t14_26w_status, t14_52w_status, complexity, reallocated_on)
                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
                            $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27,
-                           $28, $29, $30, $31, $32)
+                           $28, $29, $30, $31, $32, $33, $34)
                    ON CONFLICT (reference) DO UPDATE SET
                        authority = EXCLUDED.authority, scheme = EXCLUDED.scheme,
                        subject = EXCLUDED.subject, complainant_name = EXCLUDED.complainant_name,
@@ -196,6 +196,7 @@ class PgStore:
                        t14_13w_status = EXCLUDED.t14_13w_status,
                        t14_26w_status = EXCLUDED.t14_26w_status,
                        t14_52w_status = EXCLUDED.t14_52w_status,
+                       complexity = EXCLUDED.complexity, reallocated_on = EXCLUDED.reallocated_on,
                        updated_at = now()
                    WHERE complaints.version <= EXCLUDED.version
                    RETURNING true""",
@@ -207,6 +208,7 @@ class PgStore:
                 s.review_requested_on, s.public_report_on, s.further_report_on,
                 s.non_compliance_on, s.dip_sample, marks.t1_status, marks.t1_due,
                 marks.t14_13w_status, marks.t14_26w_status, marks.t14_52w_status,
+                s.complexity, s.reallocated_on,
             )
             if written:  # the failed deliveries, as this (newest) snapshot has them
                 await conn.execute("DELETE FROM undelivered WHERE reference = $1", s.reference)
