@@ -47,19 +47,28 @@ class AlreadyExists(Exception):
     """A workflow with this complaint's id exists (running or closed)."""
 
 
-class EventRefused(Exception):
+class WorkflowAnswer(Exception):
+    """The complaint's workflow did not take what was sent: the one mapping from its answers
+    to HTTP (`status`) and to words (the message), used by every route and page."""
+
+    status = 409
+
+
+class EventRefused(WorkflowAnswer):
     """The workflow refused the event; the message is its reason, for people."""
 
 
-class NoWorker(Exception):
+class NoWorker(WorkflowAnswer):
     """No worker ran the update in time; it may still be applied once one does."""
+
+    status = 503
 
 
 class NotStarted(Exception):
     """Temporal did not confirm a complaint's start in time; sending it again is safe."""
 
 
-class NotRunning(Exception):
+class NotRunning(WorkflowAnswer):
     """The complaint's workflow has finished (or was never started) and takes no events."""
 
 
@@ -194,14 +203,17 @@ async def send_event(client: Client, reference: str, event_type: str, event: Any
     handle = client.get_workflow_handle(workflow_id(reference))
     try:
         async with asyncio.timeout(WORKER_TIMEOUT.total_seconds()):
-            await patiently(lambda: handle.execute_update(event_type, event))
+            # Typed: the update method itself, so a renamed event fails here, not at run time.
+            update = getattr(ComplaintWorkflow, event_type)
+            await patiently(lambda: handle.execute_update(update, event))
     except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as exc:
-        raise NoWorker(reference) from exc
+        raise NoWorker(f"no worker answered for complaint {reference!r} in time; it may still be "
+                       "applied when one runs: check the complaint before sending it again") from exc
     except WorkflowUpdateFailedError as exc:
         if isinstance(exc.cause, ApplicationError):
             raise EventRefused(exc.cause.message) from exc
         raise
     except RPCError as exc:
         if exc.status == RPCStatusCode.NOT_FOUND:
-            raise NotRunning(exc.message) from exc
+            raise NotRunning(f"complaint {reference!r} is closed: its workflow takes no more events") from exc
         raise

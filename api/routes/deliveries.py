@@ -21,7 +21,7 @@ from temporalio.client import Client
 from api import read_model
 from api.deps import PoolDep, TemporalDep
 from api.schemas import ComplaintView, Problem, Text
-from api.temporal import EventRefused, NoWorker, NotRunning, send_event
+from api.temporal import WorkflowAnswer, send_event
 from ombudsflow.db.attention import NeedsAttention, needs_attention
 
 router = APIRouter(tags=["deliveries"])
@@ -70,15 +70,8 @@ async def act_on_delivery(
         raise DeliveryProblem(404, f"no complaint with reference {reference!r}")
     try:
         await send_event(temporal, reference, UPDATES[action], key)
-    except EventRefused as refused:
-        raise DeliveryProblem(409, str(refused)) from None
-    except NotRunning:
-        raise DeliveryProblem(409, f"complaint {reference!r} is finished: its workflow holds no "
-                                   "deliveries any more") from None
-    except NoWorker:
-        raise DeliveryProblem(503, f"no worker answered for complaint {reference!r} in time; the "
-                                   "request may still be applied when one runs: check the list "
-                                   "before sending it again") from None
+    except WorkflowAnswer as answer:
+        raise DeliveryProblem(answer.status, str(answer)) from None
 
 
 async def _acted(pool: asyncpg.Pool, temporal: Client, reference: str, action: Action,

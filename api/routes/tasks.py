@@ -19,7 +19,7 @@ from temporalio.client import Client
 
 from api.deps import PoolDep, TemporalDep
 from api.schemas import Problem, TaskView, Text
-from api.temporal import EventRefused, NoWorker, NotRunning, send_event
+from api.temporal import WorkflowAnswer, send_event
 from domain.events import (
     Allocated,
     Closed,
@@ -30,6 +30,7 @@ from domain.events import (
     RemedyCompleted,
     RequestAnswered,
 )
+from domain import timetable
 from domain.records import Stage
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
@@ -106,19 +107,21 @@ LEFT JOIN requests r ON r.reference = t.reference AND r.id = t.name AND t.role =
 """
 
 
+# A task's timetable row: the row says which events end it (domain.timetable.rows).
+TASK_ROWS = {"T1": "T1", "T3": "T3", "T7": "T7", "T11-review": "T11"}
+# A link officer's task is a request: the council's answer of its kind ends it.
+ANSWERS = {"remedy": "remedy_completed", "report_response": "council_response_received"}
+
+
 def _event_name(name: str, stage: str, role: str, request_kind: str | None) -> str | None:
-    if name == "T1" and stage != Stage.AWAITING_ALLOCATION:
-        return "closed_at_assessment | forwarded_to_investigation"
-    if name in ("T1", "T3"):
+    if name == "T1" and stage != Stage.AWAITING_ALLOCATION:  # the assessment's decision
+        return " | ".join(e for e in timetable.row("T1").closed_by if e != "allocated")
+    if name == "T1":
         return "allocated"
-    if name == "T7":
-        return "first_contact_made"
-    if name == "T11-review":
-        return "closed"
+    if name in TASK_ROWS:
+        return timetable.row(TASK_ROWS[name]).closed_by[0]
     if role == "link_officer" and request_kind is not None:
-        return {"remedy": "remedy_completed", "report_response": "council_response_received"}.get(
-            request_kind, "request_answered"
-        )
+        return ANSWERS.get(request_kind, "request_answered")
     return None
 
 
@@ -208,15 +211,8 @@ async def complete_task(
     event_type, event = completion_event(task, body)
     try:
         await send_event(temporal, task.reference, event_type, event)
-    except EventRefused as refused:
-        raise TaskProblem(409, str(refused)) from None
-    except NotRunning:
-        raise TaskProblem(409, f"complaint {task.reference!r} is closed: its workflow takes "
-                               "no more events") from None
-    except NoWorker:
-        raise TaskProblem(503, f"no worker answered for complaint {task.reference!r} in time; "
-                               "the task may still be completed when one runs: check it "
-                               "before trying again") from None
+    except WorkflowAnswer as answer:
+        raise TaskProblem(answer.status, str(answer)) from None
     after = await get_task(pool, task_id)
     assert after is not None  # tasks are never deleted
     return TaskCompleted(event=event_type, task=after)
