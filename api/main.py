@@ -26,9 +26,9 @@ from api.backends import Backends
 from api.deps import bounded_dates
 from api.limits import BodyLimit
 from api.pages import admin_import as admin_import_page
-from api.pages import install as install_pages
+from api.pages import allocation as allocation_pages, install as install_pages
 from api.routes import tasks
-from api.routes import api_router, kpis, overdue, requests as council_requests, timeline
+from api.routes import allocation, api_router, kpis, overdue, requests as council_requests, timeline
 from ombudsflow.settings import Settings, get_settings
 
 
@@ -71,7 +71,9 @@ def create_app(
     app.include_router(council_requests.router)
     app.include_router(overdue.router)
     app.include_router(tasks.router)
+    app.include_router(allocation.router)
     install_pages(app)
+    app.include_router(allocation_pages.router)
     app.include_router(kpis.router)
     app.include_router(timeline.router)
     app.include_router(admin_import_page.router)

@@ -182,6 +182,9 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/reports/overdue"): Rule(EVERYONE, (force_query(council="{council}", owner="council"),)),
     ("GET", "/reports/unallocated"): Rule(READERS),
     ("GET", "/reports/kpis"): Rule(READERS),
+    # Allocation: who should take each unallocated case, for those who allocate.
+    ("GET", "/allocation"): Rule(CASEWORK),
+    ("GET", "/allocation/{reference}"): Rule(CASEWORK),
     # The Ombudsman spreadsheet: a link officer's is their council's, as /requests.
     ("GET", "/reports/spreadsheet"): Rule(EVERYONE, (OWN_COUNCIL,)),
     # Tasks: a link officer sees and completes the council's own.
@@ -205,6 +208,10 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/tasks/page"): Rule(READERS, page=True),
     ("POST", "/pages/complaints"): Rule(CASEWORK, page=True),
     ("GET", "/kpis"): Rule(READERS, page=True),
+    ("GET", "/workbench"): Rule(CASEWORK, page=True),
+    ("GET", "/workbench/{reference}"): Rule(CASEWORK, page=True),
+    ("POST", "/pages/allocation/{reference}/allocate"): Rule(CASEWORK, page=True),
+    ("POST", "/pages/allocation/{reference}/complexity"): Rule(CASEWORK, page=True),
     # Go-live import: upload, dry run, then import; admins only.
     ("GET", "/admin/import"): Rule(frozenset({"admin"}), page=True),
     ("POST", "/admin/import"): Rule(frozenset({"admin"}), page=True),

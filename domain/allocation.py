@@ -396,7 +396,7 @@ def _reasons(inv: Investigator, load: Caseload, case: Case, team: _MixStep,
     reasons.append("no conflict")
     # The whole mix is what counts: a share may pass its target while the mix still nears.
     overall = ("nearer the organisation's mix" if team.gain > 0 else
-               "further from the organisation's mix" if team.gain < 0 else "the mix no nearer")
+               "further from the organisation's mix" if team.gain < 0 else "no nearer the organisation's mix")
     reasons.append(f"brings the team's {SHARE_NAMES[case.group]} share from {percent(team.before)} "
                    f"to {percent(team.after)} (organisation: {percent(target)}): {overall}")
     if load.cases:
