@@ -356,9 +356,10 @@ class Allocator:
         if found is None:
             if unlisted == "accept":
                 return None
-            listed = ", ".join(sorted(i.id for i in self.investigators)) or "none"
+            ids = sorted(i.id for i in self.investigators)
+            listed = ", ".join(ids[:12]) + (f" and {len(ids) - 12} more" if len(ids) > 12 else "")
             return (f"no investigator {investigator!r} in the directory (its investigators: "
-                    f"{listed}); allocate to one of them")
+                    f"{listed or 'none'}); allocate to one of them")
         who = f"{found.name} ({found.id})"
         if found.must_not_take(case.authority):
             return (f"{who} must not take complaints about {case.authority} (conflict of "
