@@ -34,16 +34,26 @@ async def receive(http: httpx.AsyncClient, reference: str, **overrides: Any) -> 
     """POST a complaint that must be accepted; its view once its day of receipt is done.
 
     The complaint is on record (201) before its acknowledgement goes out; tests that compare
-    a view before and after an event start from the settled one: the acknowledgement sent and
-    on the complaint's timeline.
+    a view before and after an event start from the settled one: the acknowledgement on the
+    complaint's timeline and mailed.
     """
     response = await http.post("/complaints", json=complaint_body(reference, **overrides))
     assert response.status_code == 201, response.text
     async with asyncio.timeout(20):
         while not await acknowledged(http, reference):
             await asyncio.sleep(0.05)
-    view: dict[str, Any] = (await http.get(f"/complaints/{reference}")).json()
-    return view
+    return await settled(http, reference)
+
+
+async def settled(http: httpx.AsyncClient, reference: str, letters: int = 1) -> dict[str, Any]:
+    """The complaint's view once at least `letters` letters are stored and all are mailed: the
+    letters an event causes are delivered just after it is answered."""
+    async with asyncio.timeout(20):
+        while True:
+            view: dict[str, Any] = (await http.get(f"/complaints/{reference}")).json()
+            if letters <= view["letters"]["total"] == view["letters"]["mailed"]:
+                return view
+            await asyncio.sleep(0.05)
 
 
 async def acknowledged(http: httpx.AsyncClient, reference: str) -> bool:

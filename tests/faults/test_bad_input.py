@@ -18,7 +18,7 @@ import markupsafe
 import pytest
 
 from ombudsflow.scenario import ScenarioError, parse_scenario
-from tests.api.helpers import complaint_body, london_today, receive, send
+from tests.api.helpers import complaint_body, london_today, receive, send, settled
 from tests.fixtures.system import System, new_reference
 
 SCRIPT = "<script>alert(1)</script>"
@@ -48,6 +48,7 @@ async def test_hostile_text_renders_as_text_in_letters_and_pages(system: System)
         response = await send(system.http, reference, event.pop("type"), **event)
         assert response.status_code == 200, response.text
 
+    await settled(system.http, reference, letters=3)  # the allocation letters go just after the event
     letters = (await system.http.get(f"/complaints/{reference}/letters")).json()
     assert {x["template"] for x in letters} == {"acknowledgement", "allocation", "council_allocation"}
     for letter in letters:
