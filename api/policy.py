@@ -173,6 +173,10 @@ POLICY: dict[tuple[str, str], Rule] = {
         Rule(CASEWORK_AND_COUNCILS, (own_complaint, council_events)),
     ("GET", "/complaints/{reference}/letters"): Rule(EVERYONE, (own_complaint,)),
     ("GET", "/complaints/{reference}/timeline"): Rule(EVERYONE, (own_complaint,)),
+    # Letters and notices not delivered: staff see the list; casework retries or dismisses.
+    ("GET", "/attention"): Rule(READERS),
+    ("POST", "/complaints/{reference}/deliveries/retry"): Rule(CASEWORK),
+    ("POST", "/complaints/{reference}/deliveries/dismiss"): Rule(CASEWORK),
     # Letters, by id: the id says nothing about the council, so it is looked up.
     ("GET", "/letters/{letter_id}"): Rule(EVERYONE, (own_letter,)),
     ("GET", "/letters/{letter_id}.pdf"): Rule(EVERYONE, (own_letter,)),
@@ -208,15 +212,17 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("GET", "/tasks/page"): Rule(READERS, page=True),
     ("POST", "/pages/complaints"): Rule(CASEWORK, page=True),
     ("GET", "/kpis"): Rule(READERS, page=True),
+    # Go-live import: upload, dry run, then import; admins only.
+    ("GET", "/admin/import"): Rule(frozenset({"admin"}), page=True),
+    ("POST", "/admin/import"): Rule(frozenset({"admin"}), page=True),
     ("GET", "/workbench"): Rule(CASEWORK, page=True),
     ("GET", "/workbench/{reference}"): Rule(CASEWORK, page=True),
     ("POST", "/pages/allocation/{reference}/allocate"): Rule(CASEWORK, page=True),
     ("POST", "/pages/allocation/{reference}/complexity"): Rule(CASEWORK, page=True),
-    # Go-live import: upload, dry run, then import; admins only.
-    ("GET", "/admin/import"): Rule(frozenset({"admin"}), page=True),
-    ("POST", "/admin/import"): Rule(frozenset({"admin"}), page=True),
     ("POST", "/pages/tasks/{task_id:path}/complete"):
         Rule(CASEWORK_AND_COUNCILS, (own_task,), page=True),
+    ("POST", "/pages/complaints/{reference}/deliveries/retry"): Rule(CASEWORK, page=True),
+    ("POST", "/pages/complaints/{reference}/deliveries/dismiss"): Rule(CASEWORK, page=True),
 }
 
 UNLISTED = Rule(frozenset({"admin"}))  # a route nobody has decided about yet

@@ -10,15 +10,7 @@ from api.deps import PoolDep, SettingsDep, TemporalDep
 from api.events import EventBody, checked_update, refusal
 from api.routes.allocation import check_allocation
 from api.schemas import ComplaintIn, ComplaintView, LetterSummary, Problem, today_in_london
-from api.temporal import (
-    AlreadyExists,
-    EventRefused,
-    NoWorker,
-    NotRunning,
-    NotStarted,
-    open_complaint,
-    send_event,
-)
+from api.temporal import AlreadyExists, NotStarted, WorkflowAnswer, open_complaint, send_event
 from domain import validation
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])
@@ -115,19 +107,8 @@ async def record_event(
     await check_allocation(request, pool, reference, event.type, update)
     try:
         await send_event(temporal, reference, event.type, update)
-    except EventRefused as refused:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(refused)) from None
-    except NotRunning:
-        raise HTTPException(
-            status.HTTP_409_CONFLICT,
-            f"complaint {reference!r} is closed: its workflow takes no more events",
-        ) from None
-    except NoWorker:
-        raise HTTPException(
-            status.HTTP_503_SERVICE_UNAVAILABLE,
-            f"no worker answered for complaint {reference!r} in time; the event may still be "
-            "applied when one runs: check the complaint before sending it again",
-        ) from None
+    except WorkflowAnswer as answer:
+        raise HTTPException(answer.status, str(answer)) from None
     view = await read_model.complaint_view(pool, reference)
     if view is None:
         raise _unknown(reference)
