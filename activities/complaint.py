@@ -25,7 +25,6 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from domain.bank_holidays import england_and_wales_bank_holidays
-from domain.calendar import subtract_working_days
 from domain.records import CaseStatus, LetterSent, LetterToSend, StaffNotice
 from letters.render import LetterError, render_letter
 from ombudsflow.db.store import Store, StoredLetter, StoredNotification
@@ -36,8 +35,6 @@ log = logging.getLogger(__name__)
 
 # Council letters go to the link officer; these also go to the people named beside them.
 COPIES: dict[str, list[str]] = {"chaser_2": ["chief_executive"]}
-# Notices that carry a calendar invite for this many working days before their task's due date.
-INVITE_BEFORE_DUE: dict[str, int] = {"R1": 3}
 # Once the SMTP server has accepted a message, keep trying to mark it mailed for this long
 # (well inside the activities' 30 s start-to-close) before failing, which would re-send it.
 MARK_MAILED_FOR_SECONDS = 15.0
@@ -87,7 +84,7 @@ class ComplaintActivities:
     async def notify_staff(self, notice: StaffNotice) -> None:
         investigator = notice.task.assignee if notice.task else None
         try:
-            recipients = self.directory.addresses(notice.authority, notice.roles, investigator)
+            recipients = self.directory.addresses(notice.authority, notice.roles, investigator, notice.topic)
         except UnknownRole as error:
             # Nothing stored: once the directory is fixed, a retry stores it with its addresses.
             # (Its task is on the case already: the read model has it from the status record.)
@@ -181,19 +178,12 @@ async def database() -> AsyncIterator[None]:
 
 
 def invites(notice: StaffNotice) -> list[Attachment]:
-    """R1: a calendar reminder 3 working days before the request is due."""
-    days = INVITE_BEFORE_DUE.get(notice.about)
-    if days is None or notice.task is None or notice.task.due is None:
+    """R1: the request's calendar entry as the domain decided it: new, moved or cancelled."""
+    invite = notice.invite
+    if invite is None:
         return []
-    due = notice.task.due
-    what = notice.request or notice.task.name
-    return [calendar_invite(
-        uid=f"{notice.reference}/{notice.key}@ombudsflow",
-        day=subtract_working_days(due, days),
-        summary=f"{notice.reference}: {what} due {due:%d/%m/%Y}",
-        description=f"{notice.task.title}. Due on {due:%A} {due.day} {due:%B %Y}.",
-        stamp=notice.on,
-    )]
+    return [calendar_invite(uid=invite.uid, day=invite.day, summary=invite.summary, description=invite.description,
+                            stamp=notice.on, sequence=invite.sequence, cancelled=invite.cancelled)]
 
 
 def notice_subject(notification: StoredNotification) -> str:

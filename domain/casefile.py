@@ -18,6 +18,7 @@ from domain.records import (
     ComplaintInput,
     CouncilRequest,
     Deadline,
+    Invite,
     LetterToSend,
     Outgoing,
     Party,
@@ -120,26 +121,43 @@ class CaseFile:
         self.set_deadline(request_id, due, f"Council's answer to {kind} request {request_id}", today)
         return request
 
-    def cancel_open_requests(self) -> None:
+    def cancel_open_requests(self, today: date | None = None) -> None:
         for request in self.case.requests:
             if request.status == "open":
-                self.cancel_request(request)
+                self.cancel_request(request, today)
 
-    def cancel_request(self, request: CouncilRequest) -> None:
+    def cancel_request(self, request: CouncilRequest, today: date | None = None) -> None:
         request.status = "cancelled"
         self.cancel(request.id)
+        if today is not None:
+            self.request_ended(request, today)
 
-    def close(self, today: date, reason: str) -> None:
-        """Close the case: open requests, tasks and deadlines end; KPI marks not reached are met."""
-        self.cancel_open_requests()
+    def request_ended(self, request: CouncilRequest, today: date) -> None:
+        """R1: the request's calendar entry is cancelled in the link officer's calendar."""
+        if request.invite_on is None:
+            return
+        self.notify(
+            today, f"R1-ended:{request.id}", ["link_officer"], about="R1", request=request.id,
+            subject=f"{self.case.reference}: request {request.id} {request.status}: calendar entry cancelled",
+            body=f"Request {request.id} is {request.status}; its calendar entry is cancelled.",
+            invite=Invite(invite_uid(self.case.reference, request.id), request.invite_on,
+                          f"{self.case.reference}: {request.id} due {request.due:%d/%m/%Y}",
+                          f"Request {request.id} is {request.status}.",
+                          sequence=len(request.extensions) + 1, cancelled=True),
+        )
+
+    def close(self, on: date, reason: str, today: date | None = None) -> None:
+        """Close the case on `on`: open requests, tasks and deadlines end (calendar entries are
+        cancelled, dated `today`); KPI marks not reached are met."""
+        self.cancel_open_requests(today or on)
         for task in self.case.tasks:
             if task.status == "open":
                 task.status = "cancelled"
         for d in self.case.deadlines:
             if d.status == "pending":
-                d.status, d.met_on = ("met", today) if d.name.startswith("T14") else ("cancelled", None)
-        self.case.closed_on, self.case.closed_reason = today, reason
-        self.enter_stage("closed", today)
+                d.status, d.met_on = ("met", on) if d.name.startswith("T14") else ("cancelled", None)
+        self.case.closed_on, self.case.closed_reason = on, reason
+        self.enter_stage("closed", on)
 
     # ----------------------------------------------------------------- stage and tasks
 
@@ -189,13 +207,13 @@ class CaseFile:
 
     def notify(
         self, today: date, key: str, roles: list[str], *, subject: str, body: str, about: str | None = None,
-        task: Task | None = None, request: str | None = None,
+        task: Task | None = None, request: str | None = None, invite: Invite | None = None,
     ) -> None:
         """A notice to staff, queued for delivery; the task it opens is on the case at once."""
         notice = StaffNotice(
             key=key, reference=self.case.reference, authority=self.case.authority, roles=roles,
             about=about or key, subject=subject, body=body, on=today, request=request, task=task,
-            topic=self.case.subject,
+            topic=self.case.subject, invite=invite,
         )
         if not self.before_go_live:
             self.outbox.append(Outgoing(key, f"{notice.about}: notify {', '.join(roles)}", today, notice=notice))
@@ -278,3 +296,8 @@ class CaseFile:
         return replace(self, case=replace(self.case, letters=[]), timeline=list(self.timeline),
                        taken=[k for k in self.taken if still_matters(k)], outbox=list(self.outbox),
                        late_since=None)
+
+
+def invite_uid(reference: str, request_id: str) -> str:
+    """One calendar entry per request, for its whole life (R1)."""
+    return f"{reference}/R1:{request_id}@ombudsflow"

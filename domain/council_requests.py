@@ -11,8 +11,8 @@ from datetime import date
 from domain import timetable
 from domain.actions import Action, ActionKey
 from domain.calendar import WorkingCalendar
-from domain.casefile import CaseFile
-from domain.records import CouncilRequest
+from domain.casefile import CaseFile, invite_uid
+from domain.records import CouncilRequest, Invite
 
 FIRST_CHASER_ROLES = ["service_area", "head_of_resident_contact", "head_of_service"]
 FINAL_CHASER_ROLES = [*FIRST_CHASER_ROLES, "slt_executive_director"]
@@ -20,15 +20,39 @@ KIND_WORDS = {"information": "information", "evidence": "evidence", "remedy": "r
               "report_response": "response to the report"}
 
 
-def opened(file: CaseFile, request: CouncilRequest, today: date) -> None:
+INVITE_BEFORE_DUE = 3  # R1: the calendar entry stands this many working days before the due date
+
+
+def opened(file: CaseFile, request: CouncilRequest, today: date, cal: WorkingCalendar) -> None:
     """R1: the link officer's task (with a calendar invite) and word to the service area."""
     what = KIND_WORDS.get(request.kind, request.kind)
+    task = file.new_task(request.id, "link_officer", f"Answer {what} request {request.id}", request.due)
     file.notify(
         today, f"R1:{request.id}", ["link_officer", "service_area"], about="R1", request=request.id,
         subject=f"{file.case.reference}: Ombudsman {what} request {request.id} due {request.due}",
         body=f"The Ombudsman asks the council for {what} by {request.due} ({request.rule}).",
-        task=file.new_task(request.id, "link_officer", f"Answer {what} request {request.id}", request.due),
+        task=task, invite=_invite(file, request, task.title, cal),
     )
+
+
+def moved(file: CaseFile, request: CouncilRequest, today: date, cal: WorkingCalendar) -> None:
+    """R1/R3: the due date moved: the same calendar entry, sent again one sequence higher."""
+    if request.invite_on is None:
+        return
+    file.notify(
+        today, f"R1-moved:{request.id}:{len(request.extensions)}", ["link_officer"], about="R1", request=request.id,
+        subject=f"{file.case.reference}: request {request.id} now due {request.due}",
+        body=f"The due date of request {request.id} moved to {request.due} (extension agreed).",
+        invite=_invite(file, request, f"Answer request {request.id}", cal),
+    )
+
+
+def _invite(file: CaseFile, request: CouncilRequest, title: str, cal: WorkingCalendar) -> Invite:
+    request.invite_on = cal.subtract_working_days(request.due, INVITE_BEFORE_DUE)
+    due = request.due
+    return Invite(invite_uid(file.case.reference, request.id), request.invite_on,
+                  f"{file.case.reference}: {request.id} due {due:%d/%m/%Y}",
+                  f"{title}. Due on {due:%A} {due.day} {due:%B %Y}.", sequence=len(request.extensions))
 
 
 def agenda(file: CaseFile, request: CouncilRequest, cal: WorkingCalendar) -> list[Action]:
@@ -87,9 +111,10 @@ def _final_chaser(file: CaseFile, request: CouncilRequest, today: date) -> None:
     )
 
 
-def answer(file: CaseFile, request_id: str, on: date) -> None:
+def answer(file: CaseFile, request_id: str, on: date, today: date) -> None:
     """A request ends with the council's answer: late if after its original due date."""
     request = file.request(request_id)
     request.status, request.answered_on = "answered", on
     file.resolve(request.id, on, against=request.original_due)
     file.close_task(request.id)
+    file.request_ended(request, today)

@@ -40,7 +40,7 @@ def draft_issued(file: CaseFile, event: DraftDecisionIssued, on: date, today: da
         file.letter(today, "T10", "draft_decision", party, dates={"comments_due": due})  # type: ignore[arg-type]
 
 
-def final_issued(file: CaseFile, event: FinalDecisionIssued, on: date, today: date) -> None:
+def final_issued(file: CaseFile, event: FinalDecisionIssued, on: date, today: date, cal: WorkingCalendar) -> None:
     """T11: the decision to both parties; each recommendation becomes a council request."""
     case, p = file.case, file.periods
     case.final_decision_on, case.outcome = on, event.outcome.strip()
@@ -56,7 +56,7 @@ def final_issued(file: CaseFile, event: FinalDecisionIssued, on: date, today: da
         file.letter(today, "T11", "final_decision", party, dates=dates, facts=facts)  # type: ignore[arg-type]
     for rec in event.recommendations:
         due = timetable.Due(rec.due, f"date set in the final decision of {on.isoformat()}")
-        council_requests.opened(file, file.open_request(rec.id, "remedy", due, on), today)
+        council_requests.opened(file, file.open_request(rec.id, "remedy", due, on), today, cal)
 
 
 def public_report_issued(file: CaseFile, on: date, today: date, cal: WorkingCalendar) -> None:
@@ -70,7 +70,7 @@ def further_report_issued(file: CaseFile, on: date, today: date, cal: WorkingCal
     for earlier in _open_responses(file):  # superseded: chased no more
         if on > earlier.due:
             file.resolve(earlier.id, on)  # unanswered past its date: counts as missed
-        file.cancel_request(earlier)
+        file.cancel_request(earlier, today)
     _report(file, "T13", "further_report", on, today, cal)
 
 
@@ -82,7 +82,7 @@ def _report(file: CaseFile, row: str, template: str, on: date, today: date, cal:
     file.letter(today, row, template, "council", dates={
         "publish_from": publish_from, "notices_by": notices_by, "response_due": response.due,
     })
-    council_requests.opened(file, response, today)
+    council_requests.opened(file, response, today, cal)
 
 
 def remedies_all_complete(file: CaseFile) -> bool:

@@ -101,6 +101,20 @@ class LetterSent:
 
 
 @dataclass
+class Invite:
+    """A calendar entry for a request's due date (SPEC.md R1). One `uid` for the request's whole
+    life: a moved due date sends it again with a higher `sequence`, the request's end sends it
+    `cancelled`, so the link officer's calendar follows the request."""
+
+    uid: str
+    day: date  # an all-day entry, 3 working days before the due date
+    summary: str
+    description: str
+    sequence: int = 0
+    cancelled: bool = False
+
+
+@dataclass
 class StaffNotice:
     """A notification to a role (email), optionally opening a task; idempotent by `key`."""
 
@@ -115,6 +129,7 @@ class StaffNotice:
     request: str | None = None
     task: Task | None = None
     topic: str | None = None  # the complaint's subject: a council may route notices by it
+    invite: Invite | None = None  # R1: the request's calendar entry, new, moved or cancelled
 
 
 @dataclass
@@ -200,6 +215,7 @@ class CouncilRequest:
     last_reminder_on: date | None = None
     chaser_1_on: date | None = None
     chaser_2_on: date | None = None
+    invite_on: date | None = None  # the day its calendar entry stands on (R1)
 
     @property
     def answered_late(self) -> bool:

@@ -90,7 +90,7 @@ def apply(file: CaseFile, name: str, event: Any, today: date, cal: WorkingCalend
 def _closed_at_assessment(file: CaseFile, event: ClosedAtAssessment, d: Day) -> None:
     file.resolve("T1", d.on)
     file.close_task("T1")
-    file.close(d.on, event.reason or "decided at assessment")
+    file.close(d.on, event.reason or "decided at assessment", d.today)
 
 
 def _forwarded(file: CaseFile, event: ForwardedToInvestigation, d: Day) -> None:
@@ -163,7 +163,7 @@ def information_request_id(case: CaseStatus, event: InformationRequested) -> str
 def _information_requested(file: CaseFile, event: InformationRequested, d: Day) -> None:
     due = timetable.information_due(d.cal, d.on, event.due, file.periods)
     request = file.open_request(information_request_id(file.case, event), "information", due, d.on)
-    council_requests.opened(file, request, d.today)
+    council_requests.opened(file, request, d.today, d.cal)
 
 
 def _evidence_requested(file: CaseFile, event: EvidenceRequested, d: Day) -> None:
@@ -172,11 +172,11 @@ def _evidence_requested(file: CaseFile, event: EvidenceRequested, d: Day) -> Non
     file.letter(d.today, f"T9:{request.id}", "evidence_request", "council", dates={"due": request.due},
                 facts={"request": request.id,
                        "within": timetable.words(file.periods.evidence_working_days, "working days")})
-    council_requests.opened(file, request, d.today)
+    council_requests.opened(file, request, d.today, d.cal)
 
 
 def _request_answered(file: CaseFile, event: RequestAnswered, d: Day) -> None:
-    council_requests.answer(file, event.request, d.on)
+    council_requests.answer(file, event.request, d.on, d.today)
 
 
 def _extension_agreed(file: CaseFile, event: ExtensionAgreed, d: Day) -> None:
@@ -187,6 +187,7 @@ def _extension_agreed(file: CaseFile, event: ExtensionAgreed, d: Day) -> None:
     request.chaser_1_on = request.chaser_2_on = None  # the chaser sequence restarts
     file.set_deadline(request.id, moved, f"Council's answer to {request.kind} request {request.id}", d.today)
     file.retime_task(request.id, request.due)
+    council_requests.moved(file, request, d.today, d.cal)
 
 
 def _draft_decision(file: CaseFile, event: Any, d: Day) -> None:
@@ -194,13 +195,13 @@ def _draft_decision(file: CaseFile, event: Any, d: Day) -> None:
 
 
 def _final_decision(file: CaseFile, event: FinalDecisionIssued, d: Day) -> None:
-    decisions.final_issued(file, event, d.on, d.today)
+    decisions.final_issued(file, event, d.on, d.today, d.cal)
 
 
 def _remedy_completed(file: CaseFile, event: RemedyCompleted, d: Day) -> None:
-    council_requests.answer(file, event.recommendation, d.on)
+    council_requests.answer(file, event.recommendation, d.on, d.today)
     if decisions.remedies_all_complete(file) and file.case.stage == Stage.DECIDED:
-        file.close(d.on, "every recommendation complete")
+        file.close(d.on, "every recommendation complete", d.today)
 
 
 def _review_requested(file: CaseFile, event: ReviewRequested, d: Day) -> None:
@@ -222,7 +223,7 @@ def _public_report(file: CaseFile, event: Any, d: Day) -> None:
 
 def _council_response(file: CaseFile, event: Any, d: Day) -> None:
     awaited = [r for r in file.case.requests if r.kind == "report_response" and r.status == "open"]
-    council_requests.answer(file, awaited[-1].id, d.on)
+    council_requests.answer(file, awaited[-1].id, d.on, d.today)
 
 
 def _further_report(file: CaseFile, event: Any, d: Day) -> None:
@@ -232,7 +233,7 @@ def _further_report(file: CaseFile, event: Any, d: Day) -> None:
 def _closed(file: CaseFile, event: Closed, d: Day) -> None:
     file.resolve("T11-review-decision", d.on)  # closing is the review's outcome
     file.close_task("T11-review")
-    file.close(d.on, event.reason or "closed")
+    file.close(d.on, event.reason or "closed", d.today)
 
 
 # ----------------------------------------------------------------- checks

@@ -165,24 +165,30 @@ class RecordingMailer:
         self.sent.append(SentMail(list(to), subject, html, text, list(attachments), message_id))
 
 
-def calendar_invite(uid: str, day: date, summary: str, description: str, stamp: date) -> Attachment:
+def calendar_invite(
+    uid: str, day: date, summary: str, description: str, stamp: date, *, sequence: int = 0, cancelled: bool = False,
+) -> Attachment:
     """An all-day iCalendar event (RFC 5545), e.g. a reminder 3 working days before a due date.
 
-    `stamp` (DTSTAMP) is a date the caller chose, not the clock, so a retried activity sends
-    the very same invite.
+    The same `uid` with a higher `sequence` updates an entry already in a calendar (METHOD
+    REQUEST); `cancelled` removes it (METHOD CANCEL). `stamp` (DTSTAMP) is a date the caller
+    chose, not the clock, so a retried activity sends the very same invite.
     """
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Ombudsflow//Ombudsflow//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", "CANCEL" if cancelled else ("REQUEST" if sequence else "PUBLISH"))
     event = icalendar.Event()
     event.add("uid", uid)
+    event.add("sequence", sequence)
     event.add("dtstamp", datetime.combine(stamp, time(0, 0), tzinfo=timezone.utc))
     event.add("dtstart", day)
     event.add("dtend", day + timedelta(days=1))
     event.add("summary", summary)
     event.add("description", description)
     event.add("transp", "TRANSPARENT")
+    if cancelled:
+        event.add("status", "CANCELLED")
     calendar.add_component(event)
-    return ("reminder.ics", calendar.to_ical(), "text/calendar")
+    return ("cancel.ics" if cancelled else "reminder.ics", calendar.to_ical(), "text/calendar")

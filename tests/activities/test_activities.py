@@ -9,7 +9,7 @@ import vobject
 from temporalio.exceptions import ApplicationError
 
 from activities import ComplaintActivities
-from domain.records import StaffNotice, Task
+from domain.records import Invite, StaffNotice, Task
 from ombudsflow.db import MemoryStore, PgStore
 from ombudsflow.directory import Directory
 from ombudsflow.mail import RecordingMailer, SmtpMailer
@@ -161,19 +161,30 @@ async def test_memory_store_and_recording_mailer_behave_alike() -> None:
     assert (await store.get_letter(first.letter_id)).mailed_at is not None
 
 
-async def test_request_opened_notice_carries_a_calendar_invite_3_working_days_early(
+def notice_with(invite: Invite, key: str = "R1:EV-1") -> StaffNotice:
+    return StaffNotice(
+        key=key, reference="LG-27-0001", authority="Example Borough Council", roles=["service_area"],
+        about="R1", subject="Evidence requested", body="Due 3 June.", on=date(2027, 5, 13), request="EV-1",
+        invite=invite,
+    )
+
+
+async def test_a_request_notice_carries_its_calendar_entry_new_moved_and_cancelled(
     acts: ComplaintActivities, smtp: SmtpSink
 ) -> None:
-    await acts.notify_staff(StaffNotice(
-        key="R1/EV-1", reference="LG-27-0001", authority="Example Borough Council",
-        roles=["service_area"], about="R1", subject="Evidence requested", body="Due 3 June.",
-        on=date(2027, 5, 13), request="EV-1",
-        # Due Thursday 3 June 2027; Monday 31 May is the Spring bank holiday.
-        task=Task(id="LG-27-0001/EV-1", name="EV-1", role="link_officer",
-                  title="Send evidence EV-1", due=date(2027, 6, 3)),
-    ))
-    [mail] = smtp.wait_for(1)
-    [invite] = list(mail.message.iter_attachments())
-    assert invite.get_content_type() == "text/calendar"
-    event = vobject.readOne(invite.get_content()).vevent
-    assert event.dtstart.value == date(2027, 5, 28)  # Fri 28 May: Mon 31 May is a bank holiday
+    """The entry the domain decided, as an independent parser (vobject) reads it back: one UID
+    for the request's life, SEQUENCE up by one when the date moves, METHOD CANCEL at the end."""
+    uid = "LG-27-0001/R1:EV-1@ombudsflow"
+    await acts.notify_staff(notice_with(Invite(uid, date(2027, 5, 28), "EV-1 due 03/06/2027", "Send evidence EV-1.")))
+    await acts.notify_staff(notice_with(Invite(uid, date(2027, 6, 15), "EV-1 due 18/06/2027", "Moved.", sequence=1),
+                                        key="R1-moved:EV-1:1"))
+    await acts.notify_staff(notice_with(Invite(uid, date(2027, 6, 15), "EV-1 due 18/06/2027", "Answered.",
+                                               sequence=2, cancelled=True), key="R1-ended:EV-1"))
+    calendars = [vobject.readOne(next(m.message.iter_attachments()).get_content()) for m in smtp.wait_for(3)]
+    assert [(c.method.value, c.vevent.uid.value, int(c.vevent.sequence.value), c.vevent.dtstart.value)
+            for c in calendars] == [
+        ("PUBLISH", uid, 0, date(2027, 5, 28)),
+        ("REQUEST", uid, 1, date(2027, 6, 15)),
+        ("CANCEL", uid, 2, date(2027, 6, 15)),
+    ]
+    assert calendars[2].vevent.status.value == "CANCELLED"
