@@ -34,6 +34,7 @@ from api.auth import (
 )
 from api.csrf import cross_site
 from api.deps import get_backends
+from ombudsflow.db import access
 
 LinkOfficerCheck = Callable[[Request, User, asyncpg.Pool], Awaitable[None]]
 
@@ -77,19 +78,9 @@ class GoTo(Exception):
 
 # --- How a link officer is narrowed to their council -------------------------------------
 
-COMPLAINT_COUNCIL = "SELECT authority FROM complaints WHERE reference = $1"
-LETTER_COUNCIL = """
-SELECT c.authority FROM letters l JOIN complaints c ON c.reference = l.reference WHERE l.id = $1
-"""
-TASK_COUNCIL = """
-SELECT c.authority, t.role FROM tasks t JOIN complaints c ON c.reference = t.reference
-WHERE t.id = $1
-"""
-
-
 async def own_complaint(request: Request, user: User, pool: asyncpg.Pool) -> None:
     reference = request.path_params["reference"]
-    if await pool.fetchval(COMPLAINT_COUNCIL, reference) != user.council:
+    if await access.complaint_council(pool, reference) != user.council:
         # The routes' own words for a reference that does not exist.
         raise Refused(404, f"no complaint with reference {reference!r}")
 
@@ -100,13 +91,13 @@ async def own_letter(request: Request, user: User, pool: asyncpg.Pool) -> None:
         letter_id = int(raw)
     except ValueError:
         return  # not an id: the route's validation answers 422 and reads nothing
-    if not 1 <= letter_id < 2**63 or await pool.fetchval(LETTER_COUNCIL, letter_id) != user.council:
+    if not 1 <= letter_id < 2**63 or await access.letter_council(pool, letter_id) != user.council:
         raise Refused(404, f"no letter with id {letter_id}")
 
 
 async def own_task(request: Request, user: User, pool: asyncpg.Pool) -> None:
     task_id = request.path_params["task_id"]
-    row = await pool.fetchrow(TASK_COUNCIL, task_id)
+    row = await access.task_council_and_role(pool, task_id)
     if row is None or row["authority"] != user.council:
         raise Refused(404, f"no task with id {task_id!r}")
     if row["role"] != "link_officer":
@@ -197,6 +188,8 @@ POLICY: dict[tuple[str, str], Rule] = {
     # The Temporal UI's codec server: decrypted personal data, for operators only.
     ("POST", "/codec/decode"): Rule(OPERATORS, ui_origins=True),
     ("POST", "/codec/encode"): Rule(OPERATORS, ui_origins=True),
+    # Prometheus scrapes GET /metrics with an operator's token (README "Metrics").
+    ("GET", "/metrics"): Rule(OPERATORS),
     # Pages.
     ("GET", "/"): Rule(EVERYONE, (to_own_council,), page=True),
     ("GET", "/find"): Rule(READERS, page=True),

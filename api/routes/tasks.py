@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from temporalio.client import Client
 
 from api.deps import PoolDep, TemporalDep
+from ombudsflow.db import tasks as tasks_db
 from api.schemas import Problem, TaskView, Text
 from api.temporal import WorkflowAnswer, send_event
 from domain.events import (
@@ -98,15 +99,6 @@ class TaskProblem(Exception):
         self.status_code = status_code
 
 
-_SELECT = """
-SELECT t.id, t.reference, c.authority, c.stage, t.name, t.role, t.title, t.due, t.assignee,
-       t.status, t.opened_on, t.closed_on, r.kind AS request_kind
-FROM tasks t
-JOIN complaints c ON c.reference = t.reference
-LEFT JOIN requests r ON r.reference = t.reference AND r.id = t.name AND t.role = 'link_officer'
-"""
-
-
 # A task's timetable row: the row says which events end it (domain.timetable.rows).
 TASK_ROWS = {"T1": "T1", "T3": "T3", "T7": "T7", "T11-review": "T11"}
 # A link officer's task is a request: the council's answer of its kind ends it.
@@ -145,24 +137,13 @@ async def find_tasks(
     offset: int = 0,
 ) -> list[TaskRow]:
     """Tasks by due date (undated last), then the oldest opened first."""
-    where: list[str] = []
-    args: list[Any] = []
-    for column, value in (("t.assignee", assignee), ("t.status", status),
-                          ("c.authority", council), ("t.reference", reference)):
-        if value is not None:
-            args.append(value)
-            where.append(f"{column} = ${len(args)}")
-    if roles:
-        args.append(roles)
-        where.append(f"t.role = ANY(${len(args)}::text[])")
-    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "")
-    args += [limit, offset]
-    sql += f" ORDER BY t.due NULLS LAST, t.opened_on, t.id LIMIT ${len(args) - 1} OFFSET ${len(args)}"
-    return [_row(r) for r in await pool.fetch(sql, *args)]
+    rows = await tasks_db.find(pool, assignee=assignee, roles=roles, status=status, council=council,
+                               reference=reference, limit=limit, offset=offset)
+    return [_row(r) for r in rows]
 
 
 async def get_task(pool: asyncpg.Pool, task_id: str) -> TaskRow | None:
-    row = await pool.fetchrow(_SELECT + " WHERE t.id = $1", task_id)
+    row = await tasks_db.get(pool, task_id)
     return None if row is None else _row(row)
 
 

@@ -62,6 +62,14 @@ PROBES = [
           lambda w: f"/complaints/{w.a.reference}/letters", everyone(200)),
     Probe("GET", "/complaints/{reference}/timeline",
           lambda w: f"/complaints/{w.a.reference}/timeline", everyone(200)),
+    # Letters and notices not delivered: staff read the list; casework retries or dismisses.
+    Probe("GET", "/attention", lambda w: "/attention", readers(200)),
+    Probe("POST", "/complaints/{reference}/deliveries/retry",
+          lambda w: f"/complaints/{w.a.reference}/deliveries/retry", {CO: 422, AD: 422},
+          lambda w: {"key": 1}),  # a key is text
+    Probe("POST", "/complaints/{reference}/deliveries/dismiss",
+          lambda w: f"/complaints/{w.a.reference}/deliveries/dismiss", {CO: 422, AD: 422},
+          lambda w: {}),  # the key is missing
     Probe("GET", "/letters/{letter_id}", lambda w: f"/letters/{w.a.letter_id}", everyone(200)),
     Probe("GET", "/letters/{letter_id}.pdf", lambda w: f"/letters/{w.a.letter_id}.pdf", everyone(200)),
     Probe("GET", "/requests", lambda w: "/requests", everyone(200)),
@@ -69,6 +77,15 @@ PROBES = [
     Probe("GET", "/reports/unallocated", lambda w: "/reports/unallocated", readers(200)),
     Probe("GET", "/reports/kpis", lambda w: "/reports/kpis?from=2026-01-01&to=2026-03-31",
           readers(200)),
+    # Allocation: A's case is at assessment, so asking for its ranking is the route's own 404
+    # ("not waiting for allocation"); the list is read whole.
+    Probe("GET", "/allocation", lambda w: "/allocation", {CO: 200, AD: 200}),
+    Probe("GET", "/allocation/{reference}", lambda w: f"/allocation/{w.a.reference}",
+          {CO: 404, AD: 404}),
+    # One council's (a link officer's is forced to be theirs), as CSV: small and quick.
+    Probe("GET", "/reports/spreadsheet",
+          lambda w: f"/reports/spreadsheet?format=csv&council={quote(w.a.council, safe='')}",
+          everyone(200)),
     Probe("GET", "/tasks", lambda w: "/tasks", everyone(200)),
     Probe("POST", "/tasks/{task_id:path}/complete",
           lambda w: f"/tasks/{w.a.request_task}/complete", casework_and_councils(422),
@@ -85,10 +102,48 @@ PROBES = [
     Probe("GET", "/coordinator", lambda w: "/coordinator", readers(200), page=True),
     Probe("GET", "/councils/{authority:path}", lambda w: f"/councils/{quote(w.a.council, safe='')}",
           everyone(200), page=True),
+    # Recording events from the pages: a link officer the council's events on their own
+    # council's complaints (request_answered), staff every event (closed: not a link officer's).
+    Probe("GET", "/complaints/{reference}/record/{event_type}",
+          lambda w: f"/complaints/{w.a.reference}/record/request_answered",
+          casework_and_councils(200), page=True),
+    Probe("GET", "/complaints/{reference}/record/{event_type}",
+          lambda w: f"/complaints/{w.a.reference}/record/closed", {CO: 200, AD: 200}, page=True),
+    Probe("POST", "/pages/complaints/{reference}/events/{event_type}",
+          lambda w: f"/pages/complaints/{w.a.reference}/events/request_answered",
+          casework_and_councils(415), lambda w: {"request": "sent as JSON, not as the form"},
+          page=True),
+    Probe("POST", "/pages/complaints/{reference}/events/{event_type}",
+          lambda w: f"/pages/complaints/{w.a.reference}/events/closed", {CO: 415, AD: 415},
+          lambda w: {"confirmed": "yes"}, page=True),  # as JSON: nothing is closed
+    Probe("GET", "/coordinator/receive", lambda w: "/coordinator/receive", {CO: 200, AD: 200},
+          page=True),
+    Probe("POST", "/pages/complaints", lambda w: "/pages/complaints", {CO: 415, AD: 415},
+          lambda w: {"reference": "sent as JSON, not as the form"}, page=True),
+    Probe("GET", "/tasks/page", lambda w: "/tasks/page", readers(200), page=True),
     Probe("GET", "/kpis", lambda w: "/kpis", readers(200), page=True),
+    Probe("GET", "/admin/import", lambda w: "/admin/import", {AD: 200}, page=True),
+    # Not a form with a file: "Choose the file to check", and nothing is read or started.
+    Probe("POST", "/admin/import", lambda w: "/admin/import", {AD: 422}, lambda w: {}, page=True),
+    # The allocation workbench; A's case is not waiting for allocation: the page's own 404.
+    Probe("GET", "/workbench", lambda w: "/workbench", {CO: 200, AD: 200}, page=True),
+    Probe("GET", "/workbench/{reference}", lambda w: f"/workbench/{w.a.reference}",
+          {CO: 404, AD: 404}, page=True),
+    Probe("POST", "/pages/allocation/{reference}/allocate",
+          lambda w: f"/pages/allocation/{w.a.reference}/allocate", {CO: 415, AD: 415},
+          lambda w: {"investigator": "sent as JSON, not as the form"}, page=True),
+    Probe("POST", "/pages/allocation/{reference}/complexity",
+          lambda w: f"/pages/allocation/{w.a.reference}/complexity", {CO: 415, AD: 415},
+          lambda w: {"complexity": "sent as JSON, not as the form"}, page=True),
     Probe("POST", "/pages/tasks/{task_id:path}/complete",
           lambda w: f"/pages/tasks/{w.a.request_task}/complete", casework_and_councils(415),
           lambda w: {"investigator": "sent as JSON, not as the form"}, page=True),
+    Probe("POST", "/pages/complaints/{reference}/deliveries/retry",
+          lambda w: f"/pages/complaints/{w.a.reference}/deliveries/retry", {CO: 415, AD: 415},
+          lambda w: {"key": "sent as JSON, not as the form"}, page=True),
+    Probe("POST", "/pages/complaints/{reference}/deliveries/dismiss",
+          lambda w: f"/pages/complaints/{w.a.reference}/deliveries/dismiss", {CO: 415, AD: 415},
+          lambda w: {"key": "sent as JSON, not as the form"}, page=True),
 ]
 
 
