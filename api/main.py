@@ -21,14 +21,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from temporalio.client import Client
 
-from api import errors, policy
+from api import errors, metrics, policy
 from api.backends import Backends
 from api.deps import bounded_dates
 from api.limits import BodyLimit
-from api.pages import admin_import as admin_import_page
-from api.pages import allocation as allocation_pages, install as install_pages
-from api.routes import tasks
-from api.routes import allocation, api_router, kpis, overdue, requests as council_requests, timeline
+from api.pages import install as install_pages
+from api.routes import api_router
 from ombudsflow.settings import Settings, get_settings
 
 
@@ -65,18 +63,11 @@ def create_app(
     )
     app.state.backends = backends
     app.add_middleware(BodyLimit)  # 413 for bodies over 64 KiB (the codec's: 8 MiB), read or not
+    metrics.install(app)  # GET /metrics; latency middleware around the rest, 413s included
     errors.install(app)
     policy.install(app)
-    app.include_router(api_router)
-    app.include_router(council_requests.router)
-    app.include_router(overdue.router)
-    app.include_router(tasks.router)
-    app.include_router(allocation.router)
-    install_pages(app)
-    app.include_router(allocation_pages.router)
-    app.include_router(kpis.router)
-    app.include_router(timeline.router)
-    app.include_router(admin_import_page.router)
+    app.include_router(api_router)  # every JSON route: api/routes/__init__.py
+    install_pages(app)  # every page: api/pages/__init__.py
     install_docs(app)
     return app
 

@@ -10,11 +10,24 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api.pages import attention, complaint, coordinator, councils, events, forms, index, kpis, tasks
+from api.pages import (
+    admin_import,
+    allocation,
+    attention,
+    complaint,
+    coordinator,
+    councils,
+    events,
+    forms,
+    index,
+    kpis,
+    tasks,
+)
 from api.pages.templating import HERE
 
 router = APIRouter(include_in_schema=False)
-for module in (index, councils, coordinator, complaint, kpis, forms, attention, events, tasks):
+for module in (index, councils, coordinator, complaint, kpis, forms, attention, events, tasks, allocation,
+               admin_import):
     router.include_router(module.router)
 
 

@@ -1,13 +1,24 @@
-"""The API's routers, one module per resource."""
+"""The API's routers, one module per resource, registered here and only here (pages:
+api/pages/__init__.py)."""
 
 from fastapi import APIRouter
 
-from api.routes import codec, complaints, deliveries, letters, reports, spreadsheet
+from api.routes import (
+    allocation,
+    codec,
+    complaints,
+    deliveries,
+    kpis,
+    letters,
+    overdue,
+    reports,
+    requests,
+    spreadsheet,
+    tasks,
+    timeline,
+)
 
 api_router = APIRouter()
-api_router.include_router(complaints.router)
-api_router.include_router(deliveries.router)
-api_router.include_router(letters.router)
-api_router.include_router(reports.router)
-api_router.include_router(spreadsheet.router)
-api_router.include_router(codec.router)
+for module in (complaints, deliveries, letters, reports, spreadsheet, codec, requests, overdue, tasks,
+               allocation, kpis, timeline):
+    api_router.include_router(module.router)
