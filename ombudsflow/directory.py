@@ -1,8 +1,15 @@
 """Who holds each role: Ombudsman staff, and each council's contacts.
 
 Who holds a role is configuration per council, not code: a TOML file (see
-`config/directory.example.toml`) with an `[ombudsman]` section, a `[default]` council used
-for councils not listed, and `[councils."<authority>"]` sections.
+`config/directory.example.toml`) with an `[ombudsman]` section, a `[default]` council whose
+contacts fill in what a council's section leaves out, and `[councils."<authority>"]` sections.
+
+The directory is also the list of councils (`known_councils` names those that need no section
+of their own): a complaint or a link officer for a council it does not list is refused with
+the closest names it does (`unlisted_councils = "refuse"`), so a misspelt council never gets
+letters at a made-up address or a link officer who sees empty lists for ever. A council's
+service area may differ by the complaint's subject (`service_area_by_subject`): a school
+transport request goes to transport, not to housing repairs.
 
 The investigators (`[investigators."<id>"]`) are there too, with what allocation needs of
 each (SPEC.md "Allocation"): their optimum caseload, subjects they prefer, councils they must
@@ -12,6 +19,7 @@ edited as the team changes (weekly, for absences), so readers reload it when it 
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from collections.abc import Iterable
@@ -38,6 +46,26 @@ INVESTIGATOR_KEYS = frozenset({
 # What an allocation to an id the directory does not list gets (`[allocation]`): refused
 # (409), or accepted as typed while the team's entries are still being filled in.
 UNLISTED = ("refuse", "accept")
+# Top-level keys, before any section: the list of councils and what an unlisted one gets.
+TOP_KEYS = frozenset({"unlisted_councils", "known_councils"})
+BY_SUBJECT = "service_area_by_subject"
+CLOSEST = 3  # names suggested for an unknown council
+
+
+_current: dict[Path, tuple[tuple[int, int], Directory]] = {}
+
+
+def current_directory(path: Path | str | None) -> Directory:
+    """The directory as its file says now, read again only when the file changed (its size
+    too: two edits within the file system's clock tick keep the same mtime). OSError or
+    ValueError when it cannot be read."""
+    file = Path(path or EXAMPLE_FILE)
+    info = file.stat()
+    stamp = (info.st_mtime_ns, info.st_size)
+    cached = _current.get(file)
+    if cached is None or cached[0] != stamp:
+        _current[file] = cached = (stamp, Directory.load(file))
+    return cached[1]
 
 
 class UnknownRole(ValueError):
@@ -55,6 +83,11 @@ class Directory:
     councils: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     investigators: dict[str, Investigator] = field(default_factory=dict)
     unlisted_investigators: str = "refuse"
+    # Councils named with no section (their contacts are all [default]'s).
+    known_councils: tuple[str, ...] = ()
+    unlisted_councils: str = "refuse"
+    # authority ("" for [default]) -> subject (casefolded) -> service area addresses.
+    service_areas: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> Directory:
@@ -68,9 +101,20 @@ class Directory:
 
     @classmethod
     def from_dict(cls, data: dict) -> Directory:
-        unknown = set(data) - {"ombudsman", "default", "councils", "investigators", "allocation"}
+        unknown = set(data) - {"ombudsman", "default", "councils", "investigators", "allocation"} - TOP_KEYS
         if unknown:
             raise ValueError(f"directory: unknown sections {sorted(unknown)}")
+        unlisted_councils = data.get("unlisted_councils", "refuse")
+        if unlisted_councils not in UNLISTED:
+            raise ValueError(f"directory: unlisted_councils must be one of {UNLISTED}, not {unlisted_councils!r}")
+        known = data.get("known_councils", [])
+        if not isinstance(known, list) or not all(
+                isinstance(n, str) and not text_problem(n, NAME_LIMIT, required=True) for n in known):
+            raise ValueError("directory: known_councils must be a list of council names")
+        councils = data.get("councils", {})
+        service_areas = {"": _by_subject(data.get("default", {}), "[default]")}
+        service_areas.update({name: _by_subject(section, f'[councils."{name}"]')
+                              for name, section in councils.items()})
         allocation = data.get("allocation", {})
         if set(allocation) - {"unlisted_investigators"}:
             raise ValueError(f"directory [allocation]: unknown keys {sorted(set(allocation) - {'unlisted_investigators'})}")
@@ -82,26 +126,66 @@ class Directory:
             default=_roles(data.get("default", {}), COUNCIL_ROLES, "[default]"),
             councils={
                 name: _roles(section, COUNCIL_ROLES, f'[councils."{name}"]')
-                for name, section in data.get("councils", {}).items()
+                for name, section in councils.items()
             },
             investigators={
                 inv_id: _investigator(inv_id, section)
                 for inv_id, section in data.get("investigators", {}).items()
             },
             unlisted_investigators=unlisted,
+            known_councils=tuple(n.strip() for n in known),
+            unlisted_councils=unlisted_councils,
+            service_areas={k: v for k, v in service_areas.items() if v},
         )
 
+    # --- The councils ----------------------------------------------------------------------
+
+    def council_names(self) -> list[str]:
+        """Every council the directory lists, sorted."""
+        return sorted({*self.councils, *self.known_councils})
+
+    def closest_councils(self, name: str, n: int = CLOSEST) -> list[str]:
+        """The listed names nearest `name` (case and spacing aside), best first: difflib's
+        close matches, a name containing what was typed counting as close, and only those
+        nearly as close as the best (every "... Borough Council" is a little like another)."""
+        key = _folded(name)
+        scored = []
+        for council in self.council_names():
+            other = _folded(council)
+            score = difflib.SequenceMatcher(None, key, other).ratio()
+            if key and key in other:
+                score = max(score, 0.9)
+            scored.append((score, council))
+        scored.sort(key=lambda s: -s[0])
+        best = scored[0][0] if scored else 0.0
+        return [c for score, c in scored[:n] if score >= 0.6 and score >= best - 0.1]
+
+    def council_problem(self, name: str) -> str | None:
+        """Why `name` is not a council complaints and link officers may name; None if it is
+        (listed, or any name while `unlisted_councils = "accept"`)."""
+        if self.unlisted_councils == "accept" or name in self.councils or name in self.known_councils:
+            return None
+        closest = self.closest_councils(name)
+        if closest:
+            names = [repr(c) for c in closest]
+            either = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+            return f"{name!r} is not a council the directory lists; did you mean {either}?"
+        return (f"{name!r} is not a council the directory lists, and no listed name is close: "
+                "check the spelling, or ask an admin to add the council to the directory")
+
     def addresses(
-        self, authority: str, roles: Iterable[str], investigator: str | None = None
+        self, authority: str, roles: Iterable[str], investigator: str | None = None,
+        topic: str | None = None,
     ) -> list[str]:
         """Every address holding any of `roles` for `authority`, without duplicates.
 
         The investigator role needs the investigator's id; before allocation there is none,
-        so it falls to the coordinator, who allocates.
+        so it falls to the coordinator, who allocates. `topic`, the complaint's subject, picks
+        the service area where the council routes that subject elsewhere.
         """
         found: list[str] = []
         for role in roles:
-            for address in self._role(authority, role, investigator):
+            for address in self._role(authority, role, investigator, topic):
                 if address not in found:
                     found.append(address)
         return found
@@ -110,7 +194,8 @@ class Directory:
         """Where council letters go: the link officer (the Ombudsman's single contact)."""
         return self.addresses(authority, ["link_officer"])
 
-    def _role(self, authority: str, role: str, investigator: str | None) -> list[str]:
+    def _role(self, authority: str, role: str, investigator: str | None,
+              topic: str | None = None) -> list[str]:
         if role in OMBUDSMAN_ROLES:
             if role == "investigator" and not investigator:
                 role = "coordinator"
@@ -118,7 +203,11 @@ class Directory:
             templates = [listed.email] if listed is not None and listed.email else self.ombudsman.get(role, [])
         elif role in COUNCIL_ROLES:
             council = self.councils.get(authority, {})
-            templates = council.get(role) or self.default.get(role, [])
+            subject = _folded(topic) if role == "service_area" and topic else None
+            templates = (
+                (subject and self.service_areas.get(authority, {}).get(subject)) or council.get(role)
+                or (subject and self.service_areas.get("", {}).get(subject)) or self.default.get(role, [])
+            )
         else:
             raise UnknownRole(f"no such role: {role!r}")
         if not templates:
@@ -131,9 +220,34 @@ class Directory:
         return addresses
 
 
+def _folded(subject: str) -> str:
+    """Subjects match whatever their case and spacing: "School  transport" is "school transport"."""
+    return " ".join(subject.casefold().split())
+
+
+def _by_subject(section: dict, where: str) -> dict[str, list[str]]:
+    """A section's `service_area_by_subject` table: subject -> its service area's addresses."""
+    table = section.get(BY_SUBJECT, {}) if isinstance(section, dict) else {}
+    if not isinstance(table, dict):
+        raise ValueError(f'directory {where}: {BY_SUBJECT} must be a table of "subject" = address(es)')
+    found: dict[str, list[str]] = {}
+    for subject, value in table.items():
+        if not subject.strip():
+            raise ValueError(f"directory {where}.{BY_SUBJECT}: a subject may not be blank")
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list) or not values or not all(isinstance(v, str) and "@" in v for v in values):
+            raise ValueError(f"directory {where}.{BY_SUBJECT}: {subject!r} must be an address or a list of them")
+        found[_folded(subject)] = values
+    return found
+
+
 def _roles(section: dict, allowed: tuple[str, ...], where: str) -> dict[str, list[str]]:
     roles: dict[str, list[str]] = {}
+    if not isinstance(section, dict):
+        raise ValueError(f"directory {where}: must be a table")
     for role, value in section.items():
+        if role == BY_SUBJECT and "service_area" in allowed:
+            continue  # read by _by_subject
         if role not in allowed:
             raise ValueError(f"directory {where}: unknown role {role!r}")
         values = [value] if isinstance(value, str) else value

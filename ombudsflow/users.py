@@ -49,11 +49,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     from ombudsflow.settings import get_settings
 
-    url = get_settings().database_url
+    settings = get_settings()
+    url = settings.database_url
     if not url:
         print("ombudsflow users: DATABASE_URL is not set", file=sys.stderr)
         return 2
     try:
+        if args.users_command == "add" and args.council:
+            check_council(args.council, settings.directory_file)
         return asyncio.run(_run(url, args))
     except UserError as problem:
         print(f"ombudsflow users: {problem}", file=sys.stderr)
@@ -62,6 +65,20 @@ def main(args: argparse.Namespace) -> int:
         print("ombudsflow users: the database has no users table: run `ombudsflow migrate`",
               file=sys.stderr)
         return 1
+
+
+def check_council(council: str, directory_file: Path | None) -> None:
+    """A link officer of a council the directory does not list would see empty lists for ever
+    (their pages show only their council's complaints): refused, with the closest names."""
+    from ombudsflow.directory import Directory
+
+    try:
+        directory = Directory.load(directory_file)
+    except (OSError, ValueError) as exc:
+        raise UserError(f"the directory {directory_file or 'example'} cannot be read to check "
+                        f"--council: {exc}") from None
+    if (problem := directory.council_problem(council.strip())) is not None:
+        raise UserError(f"--council: {problem}")
 
 
 async def _run(url: str, args: argparse.Namespace) -> int:

@@ -117,6 +117,7 @@ class Field:
     options: list[tuple[str, str]] = field(default_factory=list)
     value: str = ""
     error: str | None = None
+    suggestions: list[str] = field(default_factory=list)  # a text field's datalist
 
 
 def _is_date(hint: Any) -> bool:
@@ -368,7 +369,9 @@ RECEIVE_FIELDS = [
 ]
 
 
-def receive_fields(form: dict[str, str] | None = None) -> list[Field]:
+def receive_fields(form: dict[str, str] | None = None, councils: list[str] | None = None) -> list[Field]:
+    """The receive page's fields; `councils` (the directory's) are offered as the council's
+    suggestions, since a council it does not list is refused."""
     out = []
     for name, label, hint, kind in RECEIVE_FIELDS:
         options = [("", "Choose one"), ("LGSCO", "Local Government and Social Care Ombudsman"),
@@ -377,14 +380,27 @@ def receive_fields(form: dict[str, str] | None = None) -> list[Field]:
         if not form and name == "received":
             value = today_in_london().isoformat()
         out.append(Field(name, label, hint, kind, name not in ("urgent",  # type: ignore[arg-type]
-                                                               "complainant.address"), options, value))
+                                                               "complainant.address"), options, value,
+                         suggestions=list(councils or []) if name == "authority" else []))
     return out
 
 
+def _councils(settings: Any) -> list[str]:
+    """The directory's councils for the form's suggestions (none if it cannot be read: the
+    API's own check then says why)."""
+    from api.routes.allocation import current_directory
+
+    try:
+        return current_directory(settings).council_names()
+    except HTTPException:
+        return []
+
+
 @router.get("/coordinator/receive", response_class=HTMLResponse)
-async def receive_form(request: Request) -> HTMLResponse:
+async def receive_form(request: Request, settings: SettingsDep) -> HTMLResponse:
     """The coordinator's form to receive a complaint."""
-    return render(request, "receive.html", fields=receive_fields(), summary=[], refused=None)
+    return render(request, "receive.html", fields=receive_fields(None, _councils(settings)), summary=[],
+                  refused=None)
 
 
 @router.post("/pages/complaints", response_model=None)
@@ -397,7 +413,7 @@ async def receive_from_page(
     if not same_origin(request):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "a form from another site cannot receive complaints")
     form = await read_form(request)
-    fields = receive_fields(form)
+    fields = receive_fields(form, _councils(settings))
     body: dict[str, Any] = {"complainant": {}}
     for name, *_ in RECEIVE_FIELDS:
         raw = form.get(name, "").strip()

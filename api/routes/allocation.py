@@ -38,6 +38,7 @@ from domain.allocation import (
 )
 from ombudsflow.db import allocation as db
 from ombudsflow.directory import EXAMPLE_FILE, Directory
+from ombudsflow.directory import current_directory as load_current_directory
 from ombudsflow.settings import Settings
 
 router = APIRouter(prefix="/allocation", tags=["allocation"])
@@ -47,18 +48,11 @@ router = APIRouter(prefix="/allocation", tags=["allocation"])
 ALLOCATING_EVENTS = ("allocated", "reallocated")
 KPI_MONTHS = 12  # the 20-working-day figure over the months the performance page shows
 
-_directories: dict[Path, tuple[int, Directory]] = {}
-
-
 def current_directory(settings: Settings) -> Directory:
     """The directory as its file says now (read again only when the file changed)."""
     path = Path(settings.directory_file or EXAMPLE_FILE)
     try:
-        stamp = path.stat().st_mtime_ns
-        cached = _directories.get(path)
-        if cached is None or cached[0] != stamp:
-            _directories[path] = (stamp, Directory.load(path))
-        return _directories[path][1]
+        return load_current_directory(path)
     except (OSError, ValueError) as exc:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
                             f"the directory {path} cannot be read: {exc}") from None

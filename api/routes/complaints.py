@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from api import read_model
 from api.deps import PoolDep, SettingsDep, TemporalDep
 from api.events import EventBody, checked_update, refusal
-from api.routes.allocation import check_allocation
+from api.routes.allocation import check_allocation, current_directory
 from api.schemas import ComplaintIn, ComplaintView, LetterSummary, Problem, today_in_london
 from api.temporal import AlreadyExists, NotStarted, WorkflowAnswer, open_complaint, send_event
 from domain import validation
@@ -48,13 +48,20 @@ def _not_recorded_yet(reference: str, task_queue: str) -> JSONResponse:
 async def receive_complaint(
     complaint: ComplaintIn, pool: PoolDep, temporal: TemporalDep, settings: SettingsDep
 ) -> ComplaintView | JSONResponse:
-    """Receive a complaint: start its workflow and return it once it is on record."""
+    """Receive a complaint: start its workflow and return it once it is on record.
+
+    A council the directory does not list is refused (422 on `authority`, naming the closest
+    listed councils)."""
     reference = complaint.reference
     started = complaint.to_input()
     try:  # the workflow cannot refuse its own start: every rule of SPEC.md is checked here
         validation.check_complaint(started, today_in_london())
     except validation.FieldRefused as refused:
         raise refusal(refused) from None
+    # A council the directory does not list: 422 with the closest names it does, before
+    # anything starts (a misspelt council would get letters at a made-up address).
+    if (problem := current_directory(settings).council_problem(started.authority)) is not None:
+        raise refusal(validation.FieldRefused("complaint_received", ("authority",), problem)) from None
     exists = HTTPException(status.HTTP_409_CONFLICT, f"complaint {reference!r} already exists")
     if await read_model.complaint_exists(pool, reference):
         raise exists

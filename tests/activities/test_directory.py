@@ -79,3 +79,78 @@ def test_shipped_example_names_every_role_for_example_borough() -> None:
         assert first.endswith("@example-borough.example")
     for role in ["assessment_manager", "coordinator", "director_of_investigation"]:
         assert directory.addresses("Example Borough Council", [role])
+
+
+COUNCILS = CONFIG.replace("[ombudsman]", '''unlisted_councils = "refuse"
+known_councils = ["Northshire County Council", "Eastmouth City Council"]
+
+[ombudsman]''') + '''
+[councils."Riverside District Council".service_area_by_subject]
+"School transport" = "transport@riverside.example"
+"Housing repairs" = ["repairs@riverside.example", "housing@riverside.example"]
+
+[default.service_area_by_subject]
+"Planning" = "planning@{council}.example"
+'''
+
+
+def test_councils_listed_or_known_are_taken_others_refused_with_the_closest_names(tmp_path: Path) -> None:
+    path = tmp_path / "directory.toml"
+    path.write_text(COUNCILS)
+    directory = Directory.load(path)
+    assert directory.council_names() == [
+        "Eastmouth City Council", "Northshire County Council", "Riverside District Council"]
+    for listed in directory.council_names():
+        assert directory.council_problem(listed) is None
+    assert directory.council_problem("Riverside Distrct Council") == (
+        "'Riverside Distrct Council' is not a council the directory lists; did you mean "
+        "'Riverside District Council'?")
+    # Case and spacing aside, the closest is still found (the exact name is what is listed).
+    assert "did you mean 'Northshire County Council'" in directory.council_problem("northshire  county council")
+    assert "no listed name is close" in directory.council_problem("Zzyzx")
+    accepting = Directory.load(_written(tmp_path, COUNCILS.replace('"refuse"', '"accept"')))
+    assert accepting.council_problem("Zzyzx") is None
+
+
+def test_the_service_area_follows_the_subject_then_the_council_then_the_default(tmp_path: Path) -> None:
+    directory = Directory.load(_written(tmp_path, COUNCILS))
+    riverside = "Riverside District Council"
+    assert directory.addresses(riverside, ["service_area"], topic="School transport") == ["transport@riverside.example"]
+    assert directory.addresses(riverside, ["service_area"], topic="  housing   REPAIRS ") == [
+        "repairs@riverside.example", "housing@riverside.example"]
+    # Another subject, or none: the council's service area (here [default]'s).
+    for topic in ("Adult social care", None):
+        assert directory.addresses(riverside, ["service_area"], topic=topic) == [
+            "complaints@riverside-district-council.example"]
+    # The default's table serves councils whose own says nothing of the subject.
+    assert directory.addresses("Eastmouth City Council", ["service_area"], topic="Planning") == [
+        "planning@eastmouth-city-council.example"]
+    # Other roles are not routed by subject.
+    assert directory.addresses(riverside, ["link_officer"], topic="School transport") == [
+        "ombudsman@riverside.example"]
+
+
+def test_bad_council_lists_and_subject_tables_are_refused(tmp_path: Path) -> None:
+    for text, words in [
+        ('unlisted_councils = "maybe"\n', "unlisted_councils"),
+        ('known_councils = "Northshire"\n', "known_councils"),
+        ('[councils."X".service_area_by_subject]\n"Schools" = "no address"\n', "'Schools'"),
+        ('[councils."X"]\nservice_area_by_subject = "x@y.example"\n', "service_area_by_subject"),
+    ]:
+        with pytest.raises(ValueError, match=words):
+            Directory.load(_written(tmp_path, text))
+
+
+def test_shipped_example_refuses_unlisted_councils_and_routes_school_transport() -> None:
+    directory = Directory.load(None)
+    assert directory.unlisted_councils == "refuse"
+    assert "Example Borough Council" in directory.council_names()
+    assert "did you mean 'Example Borough Council'" in directory.council_problem("Exampel Borough Council")
+    assert directory.addresses("Example Borough Council", ["service_area"], topic="School transport") == [
+        "school.transport@example-borough.example"]
+
+
+def _written(folder: Path, text: str) -> Path:
+    path = folder / "written.toml"
+    path.write_text(text)
+    return path

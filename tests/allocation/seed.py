@@ -23,6 +23,7 @@ from domain.records import CaseStatus, Complainant, Deadline, Stage
 from ombudsflow.db import PgStore
 from ombudsflow.db.allocation import has_complexity
 from tests.fixtures.system import System, bearer
+from tests.fixtures.councils import listed_council
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ MEMBERS = {
 
 def make_team(folder: Path, unlisted: str = "refuse") -> Team:
     prefix = uuid.uuid4().hex[:6]
-    council = f"Allocation Borough Council {prefix.upper()}"
+    council = listed_council(f"Allocation Borough Council {prefix.upper()}")
     ids = {name: f"{prefix}-{name}" for name in MEMBERS}
     entries = "\n\n".join(
         f'[investigators."{ids[name]}"]\n{toml.format(council=council)}' for name, toml in MEMBERS.items())

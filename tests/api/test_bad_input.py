@@ -20,6 +20,7 @@ from temporalio.api.common.v1 import Payload, Payloads
 from ombudsflow.codec import EncryptionCodec
 from tests.api.helpers import london_today, receive
 from tests.fixtures.system import TEST_KEYRING, System, bearer, new_reference
+from tests.fixtures.councils import listed_council
 
 FAR, ANCIENT = "9999-12-31", "0001-01-01"
 # What PostgreSQL's and asyncpg's messages look like; none may reach an answer.
@@ -58,7 +59,7 @@ def date_urls(reference: str, council: str) -> list[tuple[str, str]]:
 async def test_dates_out_of_range_are_refused_naming_the_parameter(
     system: System, http: httpx.AsyncClient
 ) -> None:
-    reference, council = new_reference("FAR"), f"Farshire {new_reference('C')}"
+    reference, council = new_reference("FAR"), listed_council(f"Farshire {new_reference('C')}")
     await receive(system.http, reference, authority=council)
     for url, field in date_urls(reference, council):
         answer = await http.get(url)

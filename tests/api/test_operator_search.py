@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from domain.calendar import add_working_days
 from tests.api.helpers import london_today, receive, send
 from tests.fixtures.system import System, new_reference
+from tests.fixtures.councils import listed_council
 
 
 async def _ids(system: System, query: str, expected: set[str]) -> set[str]:
@@ -23,7 +24,7 @@ async def _ids(system: System, query: str, expected: set[str]) -> set[str]:
 
 
 async def test_stage_urgency_council_deadline_and_overdue_are_queryable(system: System) -> None:
-    council = f"Searchshire {new_reference('C')}"  # a council no other test uses
+    council = listed_council(f"Searchshire {new_reference('C')}")  # a council no other test uses
     waiting, late = new_reference("SA"), new_reference("SB")
     await receive(system.http, waiting, authority=council)
     forwarded = await send(system.http, waiting, "forwarded_to_investigation")

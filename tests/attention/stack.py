@@ -25,6 +25,7 @@ from ombudsflow.directory import EXAMPLE_FILE, Directory
 from ombudsflow.mail import SmtpMailer
 from ombudsflow.settings import Settings
 from tests.fixtures.system import TEST_KEYRING, bearer
+from tests.fixtures.councils import directory_file, listed_council
 
 GREEK = "αβγδεζηθικλμνξοπ"
 # The council's own entry, once someone fixes the directory.
@@ -34,7 +35,7 @@ SERVICE_AREA = "complaints@omega-council.example"
 
 def greek_council() -> str:
     """A council of its own for this test, named with no ASCII letter or digit."""
-    return "Δήμος " + "".join(GREEK[int(c, 16)] for c in uuid.uuid4().hex[:8])
+    return listed_council("Δήμος " + "".join(GREEK[int(c, 16)] for c in uuid.uuid4().hex[:8]))
 
 
 def shipped_directory() -> Directory:
@@ -61,7 +62,8 @@ def activities(pool: asyncpg.Pool, smtp_host: str, smtp_port: int, directory: Di
 
 def settings_for(client: Client, pg_url: str, queue: str) -> Settings:
     return Settings(database_url=pg_url, temporal_address=client.service_client.config.target_host,
-                    temporal_namespace=client.namespace, task_queue=queue, payload_keys=TEST_KEYRING.format())
+                    temporal_namespace=client.namespace, task_queue=queue, payload_keys=TEST_KEYRING.format(),
+                    directory_file=directory_file())
 
 
 @asynccontextmanager

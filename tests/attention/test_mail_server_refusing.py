@@ -20,6 +20,7 @@ from tests.api.helpers import complaint_body, london_today
 from tests.attention.stack import activities, api, greek_council, listed, shipped_directory
 from tests.faults.mailbox import faulty_smtp
 from tests.faults.ledger import new_complaint, until
+from tests.fixtures.councils import listed_council
 from tests.fixtures.system import new_reference
 from worker.main import build_worker
 
@@ -34,7 +35,7 @@ async def test_refused_mail_is_pending_with_the_servers_answer_until_accepted(
 ) -> None:
     client, queue = dev_server_env.client, f"attention-smtp-{new_reference('Q').lower()}"
     # Any council will do for refused mail; one of its own keeps the list to these two.
-    council, today = greek_council().replace("Δήμος", "Refusing Borough Council"), london_today()
+    council, today = listed_council(greek_council().replace("Δήμος", "Refusing Borough Council")), london_today()
     letter_ref = new_reference("ATTL")
     notice = new_complaint("ATTN", email=False, received_days_ago=30, authority=council)
     notice_ref = notice.reference

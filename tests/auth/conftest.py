@@ -21,6 +21,7 @@ import pytest_asyncio
 from api.auth import add_user, disable_user
 from tests.api.helpers import london_today, receive, send
 from tests.fixtures.system import System, new_reference
+from tests.fixtures.councils import listed_council
 
 # Who asks: no credentials, a token nobody holds, a disabled user, and one user per role.
 CALLERS = ("anonymous", "bad_token", "disabled", "link_officer", "coordinator", "operator", "admin")
@@ -43,7 +44,7 @@ class World:
 
 
 def new_council(prefix: str) -> str:
-    return f"{prefix} District Council {uuid.uuid4().hex[:6].upper()}"
+    return listed_council(f"{prefix} District Council {uuid.uuid4().hex[:6].upper()}")
 
 
 async def wait_for(probe: Any, what: str, timeout: float = 20) -> Any:

@@ -12,6 +12,7 @@ from urllib.parse import quote
 from api.auth import COOKIE, add_user, token_hash
 from tests.api.helpers import receive
 from tests.fixtures.system import System, new_reference
+from tests.fixtures.councils import listed_council
 
 
 SAME_SITE = {"Origin": "http://api"}  # the test client's base URL: this site's own origin
@@ -97,7 +98,7 @@ async def test_a_stale_cookie_is_dropped_on_the_way_to_login(system: System) -> 
 
 
 async def test_pages_say_who_is_signed_in_and_show_link_officers_only_their_views(system: System) -> None:
-    council = f"Signshire {new_reference('C')}"
+    council = listed_council(f"Signshire {new_reference('C')}")
     await receive(system.http, new_reference("SI"), authority=council)
     async with system.http_as("link_officer", council) as officer:
         page = await officer.get(f"/councils/{quote(council)}")

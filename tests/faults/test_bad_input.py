@@ -20,11 +20,12 @@ import pytest
 from ombudsflow.scenario import ScenarioError, parse_scenario
 from tests.api.helpers import complaint_body, london_today, receive, send, settled
 from tests.fixtures.system import System, new_reference
+from tests.fixtures.councils import listed_council
 
 SCRIPT = "<script>alert(1)</script>"
 NAME = f'{SCRIPT} Zoë Ñandú 李小龍 مرحبا 🙂 "double" & \'single\''
 SUBJECT = "<img src=x onerror=alert(1)> {{ 7*7 }} {% raw %} repairs"
-AUTHORITY = 'Borough of <b onmouseover="alert(1)">Bold & Sons / Partners'  # "/" too: one council, one page
+AUTHORITY = listed_council('Borough of <b onmouseover="alert(1)">Bold & Sons / Partners')  # "/" too: one council, one page
 LONGEST_NAME = "Ŵ" * 200  # the longest name accepted
 
 

@@ -17,10 +17,11 @@ import httpx
 from domain.records import CaseStatus, Complainant, CouncilRequest, Stage, Task
 from ombudsflow.db import PgStore
 from tests.fixtures.system import System
+from tests.fixtures.councils import listed_council
 
 
 def new_council(prefix: str = "Pages") -> str:
-    return f"{prefix} Borough Council {uuid.uuid4().hex[:6].upper()}"
+    return listed_council(f"{prefix} Borough Council {uuid.uuid4().hex[:6].upper()}")
 
 
 def request(id: str, due: date, *, status: str = "open", answered_on: date | None = None,

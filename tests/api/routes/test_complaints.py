@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
 from temporalio.client import WorkflowExecutionStatus
+from temporalio.service import RPCError
 
 from api import temporal as api_temporal
 from api.main import create_app
+from ombudsflow.directory import EXAMPLE_FILE
 from tests.api.helpers import acknowledged, complaint_body, london_today, receive
 from tests.fixtures.system import System, bearer, new_reference
 
@@ -187,3 +190,49 @@ async def test_an_unknown_complaint_is_404(system: System) -> None:
     response = await system.http.get(f"/complaints/{new_reference('NONE')}")
     assert response.status_code == 404
     assert "no complaint" in response.json()["detail"]
+
+
+async def test_a_council_the_directory_does_not_list_is_refused_with_the_closest_names(
+    system: System,
+) -> None:
+    reference = new_reference("UNK")
+    misspelt = await system.http.post("/complaints", json=complaint_body(reference, authority="Exampel Borough Council"))
+    assert misspelt.status_code == 422, misspelt.text
+    [error] = misspelt.json()["errors"]
+    assert error["field"] == "authority"
+    assert "'Exampel Borough Council' is not a council the directory lists" in error["message"]
+    assert "did you mean 'Example Borough Council'" in error["message"]
+    nowhere = await system.http.post("/complaints", json=complaint_body(reference, authority="Nowhere Council"))
+    assert nowhere.status_code == 422 and "authority" in nowhere.json()["detail"]
+    # Nothing started: no record, no workflow.
+    assert (await system.http.get(f"/complaints/{reference}")).status_code == 404
+    with pytest.raises(RPCError, match="not found"):
+        await system.client.get_workflow_handle(f"complaint-{reference}").describe()
+
+    # The receive page says the same on its Council field, and keeps what was typed.
+    async with system.http_as("coordinator") as http:
+        page = await http.post("/pages/complaints", headers={"Origin": "http://api"}, data={
+            "reference": reference, "received": london_today().isoformat(), "scheme": "LGSCO",
+            "authority": "Exampel Borough Council", "subject": "Housing",
+            "complainant.name": "A. Resident", "complainant.email": "resident@example.org"})
+        form = await http.get("/coordinator/receive")
+    assert page.status_code == 422, page.text[:300]
+    assert 'href="#field-authority"' in page.text
+    assert "did you mean &#39;Example Borough Council&#39;" in page.text
+    assert 'value="Exampel Borough Council"' in page.text
+    # The form offers the directory's councils as the field's suggestions.
+    assert '<option value="Northshire County Council">' in form.text
+
+
+async def test_an_unlisted_council_is_taken_where_the_directory_accepts_them(
+    system: System, tmp_path: Path
+) -> None:
+    accepting = tmp_path / "directory.toml"
+    accepting.write_text(EXAMPLE_FILE.read_text().replace('unlisted_councils = "refuse"', 'unlisted_councils = "accept"'))
+    app = create_app(system.settings.model_copy(update={"directory_file": accepting}), pool=system.pool,
+                     client=system.client)
+    headers = await bearer(system.pool, "coordinator")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://api",
+                                 headers=headers) as http:
+        view = await receive(http, new_reference("ACC"), authority=f"Newly Merged Council {uuid.uuid4().hex[:6]}")
+    assert view["stage"] == "assessment"
