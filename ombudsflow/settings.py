@@ -20,6 +20,11 @@ class Settings(BaseSettings):
     # Open complaints a worker keeps in memory (about 200 KB each); one evicted replays its
     # whole history on its next timer. Several thousand are open at once at 09:00.
     worker_cached_workflows: int = Field(default=10_000, ge=1)
+    # Worker Versioning: the Worker Deployment and this worker's build id in it (both, or
+    # neither: an unversioned worker). A build id is ours to name (a release, a git sha);
+    # no '.' in the deployment name. README, "Upgrading a running system".
+    worker_deployment_name: str | None = None
+    worker_build_id: str | None = None
     # Personal data is purged this many days after a complaint closes (`ombudsflow purge`).
     retention_days_after_closure: int = 6 * 365
     # AES-GCM keys for Temporal payloads, "id:base64,id2:base64"; the first encrypts.

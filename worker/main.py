@@ -6,7 +6,8 @@ import asyncio
 import logging
 
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.common import VersioningBehavior, WorkerDeploymentVersion
+from temporalio.worker import Worker, WorkerDeploymentConfig
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities import ComplaintActivities
@@ -34,13 +35,14 @@ def production_restrictions() -> SandboxRestrictions:
 
 def build_worker(
     client: Client, activities: ComplaintActivities, task_queue: str, *, share_project_modules: bool = False,
-    max_cached_workflows: int = MAX_CACHED_WORKFLOWS,
+    max_cached_workflows: int = MAX_CACHED_WORKFLOWS, deployment: WorkerDeploymentConfig | None = None,
 ) -> Worker:
     """The worker for both workflows and every activity.
 
     `share_project_modules` is how production runs: domain/ is imported once per process
     instead of afresh for every complaint the sandbox loads (it is pure by construction);
-    workflow modules stay inside the sandbox either way.
+    workflow modules stay inside the sandbox either way. `deployment` makes it a Worker
+    Deployment Version (`deployment_config`; None: unversioned, as before).
     """
     restrictions = production_restrictions() if share_project_modules else SandboxRestrictions.default
     return Worker(
@@ -49,10 +51,29 @@ def build_worker(
         workflows=[ComplaintWorkflow, MondayReportWorkflow],
         workflow_runner=SandboxedWorkflowRunner(restrictions=restrictions),
         max_cached_workflows=max_cached_workflows,
+        deployment_config=deployment,
         activities=[
             *activities.all(),
             *ReportActivities(activities.store, activities.mailer, activities.directory).all(),
         ],
+    )
+
+
+def deployment_config(settings: Settings) -> WorkerDeploymentConfig | None:
+    """The Worker Deployment Version this worker is (WORKER_DEPLOYMENT_NAME, WORKER_BUILD_ID),
+    or None when neither is set: an unversioned worker. Complaints run for months, so every
+    workflow is AUTO_UPGRADE: its next task runs on the deployment's current version, and a
+    change that alters commands ships behind `workflows.patches` (README, "Upgrading a
+    running system")."""
+    name, build_id = settings.worker_deployment_name, settings.worker_build_id
+    if not name and not build_id:
+        return None
+    if not name or not build_id:
+        raise SystemExit("set both WORKER_DEPLOYMENT_NAME and WORKER_BUILD_ID, or neither")
+    return WorkerDeploymentConfig(
+        version=WorkerDeploymentVersion(deployment_name=name, build_id=build_id),
+        use_worker_versioning=True,
+        default_versioning_behavior=VersioningBehavior.AUTO_UPGRADE,
     )
 
 
@@ -78,7 +99,8 @@ async def run_worker() -> None:
     await ensure_monday_schedule(client, settings.task_queue)  # idempotent: keeps an operator's pause
     try:
         await build_worker(client, activities, settings.task_queue, share_project_modules=True,
-                           max_cached_workflows=settings.worker_cached_workflows).run()
+                           max_cached_workflows=settings.worker_cached_workflows,
+                           deployment=deployment_config(settings)).run()
     finally:
         await pool.close()
 
