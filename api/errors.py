@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from temporalio.service import RPCError, RPCStatusCode
 
+from api import metrics
 from api.backends import ServiceUnavailable
 from api.events import EVENT_MODELS, explain_unknown_type
 
@@ -57,15 +58,17 @@ def field_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
     return out
 
 
-async def _validation(_: Request, exc: Exception) -> JSONResponse:
+async def _validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    metrics.refused(request, 422, exc)  # counted if it is an event's
     errors = field_errors(exc.errors())
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
     return problem(422, f"invalid request: {detail}", errors=errors)
 
 
-async def _http(_: Request, exc: Exception) -> JSONResponse:
+async def _http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
+    metrics.refused(request, exc.status_code, exc)  # an event's 409 or 422: the workflow's answer or ours
     return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
 

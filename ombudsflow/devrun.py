@@ -135,6 +135,8 @@ async def start_all(settings: Settings, stack: contextlib.AsyncExitStack
         (temporal_host, settings.temporal_ui_port, "Temporal UI (TEMPORAL_UI_PORT)"),
         (settings.api_host, settings.api_port, "API (API_PORT)"),
         ("127.0.0.1", settings.smtp_port, "SMTP sink (SMTP_PORT)"),
+        *([(settings.worker_metrics_host, settings.worker_metrics_port,
+            "worker's metrics (WORKER_METRICS_PORT)")] if settings.worker_metrics_port else []),
     ])
     record.start(os.getpid())
     await _start_guard(record, stack)
@@ -467,7 +469,14 @@ async def _connect_temporal(settings: Settings, proc: asyncio.subprocess.Process
     from temporalio.client import Client
 
     from ombudsflow.temporal import data_converter, keyring
+    from worker.main import metrics_runtime
 
+    # The worker's Temporal SDK metrics (WORKER_METRICS_PORT): the runner's one client serves
+    # the worker and the API, so its runtime's metrics cover both. Made once: it binds a port.
+    try:
+        runtime = metrics_runtime(settings)
+    except SystemExit as refused:  # the port taken since it was checked
+        raise StartupError(str(refused)) from None
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
         if proc.returncode is not None:
@@ -476,7 +485,8 @@ async def _connect_temporal(settings: Settings, proc: asyncio.subprocess.Process
         try:
             return await Client.connect(settings.temporal_address,
                                         namespace=settings.temporal_namespace,
-                                        data_converter=data_converter(keyring(settings)))
+                                        data_converter=data_converter(keyring(settings)),
+                                        runtime=runtime)
         except Exception:  # not serving yet: the SDK raises RuntimeError
             if asyncio.get_running_loop().time() > deadline:
                 raise StartupError(f"the Temporal dev server did not answer within "
@@ -584,11 +594,22 @@ def _banner(settings: Settings, data_dir: Path, mail_dir: Path, dsn: str,
         f"  Temporal UI  http://{ui_host}:{settings.temporal_ui_port}"
         f"/namespaces/{settings.temporal_namespace}/workflows",
         f"  Temporal     {settings.temporal_address} (task queue {settings.task_queue})",
+        f"  Metrics      {api}/metrics (the API's, for an operator's token: dev-operator)",
+        f"               {_worker_metrics(settings)}",
         f"  Mail folder  {mail_dir}",
         f"  Database     {dsn}",
         f"  Data kept in {data_dir} (delete it to start afresh)",
         "",
     ])
+
+
+def _worker_metrics(settings: Settings) -> str:
+    from worker.main import metrics_address
+
+    address = metrics_address(settings)
+    if address is None:
+        return "worker's (Temporal SDK): off; set WORKER_METRICS_PORT, e.g. 9464"
+    return f"http://{address}/metrics (the worker's, Temporal SDK; no sign-in)"
 
 
 def _temporal_binary() -> str:

@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     # no '.' in the deployment name. README, "Upgrading a running system".
     worker_deployment_name: str | None = None
     worker_build_id: str | None = None
+    # The worker's Temporal SDK metrics for Prometheus at http://HOST:PORT/metrics; 0: none.
+    # In a container, WORKER_METRICS_HOST=0.0.0.0 so Prometheus in another one reaches it.
+    worker_metrics_port: int = Field(default=0, ge=0, le=65535)
+    worker_metrics_host: str = "127.0.0.1"
     # Personal data is purged this many days after a complaint closes (`ombudsflow purge`).
     retention_days_after_closure: int = 6 * 365
     # AES-GCM keys for Temporal payloads, "id:base64,id2:base64"; the first encrypts.

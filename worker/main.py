@@ -7,6 +7,7 @@ import logging
 
 from temporalio.client import Client
 from temporalio.common import VersioningBehavior, WorkerDeploymentVersion
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.worker import Worker, WorkerDeploymentConfig
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
@@ -77,6 +78,30 @@ def deployment_config(settings: Settings) -> WorkerDeploymentConfig | None:
     )
 
 
+def metrics_address(settings: Settings) -> str | None:
+    """Where the worker serves the Temporal SDK's Prometheus metrics (`host:port`, the path
+    is /metrics), or None: WORKER_METRICS_PORT unset or 0."""
+    if not settings.worker_metrics_port:
+        return None
+    host = settings.worker_metrics_host
+    return f"[{host}]:{settings.worker_metrics_port}" if ":" in host else f"{host}:{settings.worker_metrics_port}"
+
+
+def metrics_runtime(settings: Settings) -> Runtime | None:
+    """A Temporal runtime whose clients and workers export the SDK's metrics (task slots,
+    poll and schedule-to-start latencies, sticky cache, activity failures, RPC calls) at
+    `metrics_address`; None when metrics are off. Create one per process: it binds the port
+    (a port in use is a SystemExit naming the setting)."""
+    address = metrics_address(settings)
+    if address is None:
+        return None
+    try:
+        return Runtime(telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=address)))
+    except ValueError as exc:  # the core's words: "Address already in use", a bad address
+        raise SystemExit(f"cannot serve the worker's metrics on {address} "
+                         f"(WORKER_METRICS_HOST, WORKER_METRICS_PORT): {exc}") from None
+
+
 async def run_worker() -> None:
     from ombudsflow.db import PgStore, create_pool
     from ombudsflow.directory import Directory
@@ -87,6 +112,11 @@ async def run_worker() -> None:
     settings = get_settings()
     if not settings.database_url:
         raise SystemExit("DATABASE_URL is not set (`ombudsflow dev` starts everything with a database)")
+    runtime = metrics_runtime(settings)
+    if runtime is not None:  # before connecting: the client, and so the worker, use it
+        Runtime.set_default(runtime)
+        logging.getLogger(__name__).info("Temporal SDK metrics at http://%s/metrics",
+                                         metrics_address(settings))
     client = await connect(settings)
     pool = await create_pool(settings.database_url)
     activities = ComplaintActivities(

@@ -94,6 +94,7 @@ PROBES = [
           lambda w: {"payloads": []}),
     Probe("POST", "/codec/encode", lambda w: "/codec/encode", {OP: 200, AD: 200},
           lambda w: {"payloads": []}),
+    Probe("GET", "/metrics", lambda w: "/metrics", {OP: 200, AD: 200}),
     # Pages.
     Probe("GET", "/", lambda w: "/", {LO: 303, **readers(200)}, page=True),  # LO: to their council
     Probe("GET", "/find", lambda w: f"/find?reference={w.a.reference}", readers(303), page=True),
