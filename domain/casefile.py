@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from domain import overdue
 from domain.actions import ActionKey
+from domain.calendar import WorkingCalendar
 from domain.records import (
     CaseStatus,
     ComplaintInput,
@@ -133,8 +135,9 @@ class CaseFile:
             self.request_ended(request, today)
 
     def request_ended(self, request: CouncilRequest, today: date) -> None:
-        """R1: the request's calendar entry is cancelled in the link officer's calendar."""
-        if request.invite_on is None:
+        """R1: the request's calendar entry is cancelled in the link officer's calendar (unless
+        the entry itself never reached it: its notice is still waiting or failed)."""
+        if request.invite_on is None or any(o.key == f"R1:{request.id}" for o in self.outbox):
             return
         self.notify(
             today, f"R1-ended:{request.id}", ["link_officer"], about="R1", request=request.id,
@@ -247,14 +250,15 @@ class CaseFile:
 
     # ----------------------------------------------------------------- views
 
-    def snapshot(self, today: date) -> CaseStatus:
-        """A copy of the status as of `today`: overdue deadlines and the next one worked out."""
+    def snapshot(self, today: date, cal: WorkingCalendar) -> CaseStatus:
+        """A copy of the status as of `today`, overdue and the next deadline worked out by
+        SPEC.md's one definition (domain.overdue), as every page and report works them out."""
         deadlines = [
-            replace(d, status="overdue") if d.status == "pending" and d.due < today and not d.target else replace(d)
+            replace(d, status="overdue") if d.status == "pending" and not d.target and overdue.is_overdue(d.due, today, cal)
+            else replace(d)
             for d in self.case.deadlines
         ]
-        upcoming = [d.due for d in deadlines if d.status == "pending" and not d.target]
-        return replace(
+        status = replace(
             self.case,
             today=today,
             deadlines=deadlines,
@@ -262,15 +266,16 @@ class CaseFile:
             requests=[replace(r, extensions=list(r.extensions)) for r in self.case.requests],
             last_letter_on=dict(self.case.last_letter_on),
             letters=[e for e in self.timeline if e.kind == "letter"],
-            next_deadline=min(upcoming) if upcoming else None,
-            overdue=any(d.status == "overdue" for d in deadlines),
             undelivered=self.undelivered(),
         )
+        status.overdue = overdue.is_case_overdue(status, today, cal)
+        status.next_deadline = overdue.next_deadline(status, today, cal)
+        return status
 
-    def for_the_record(self, today: date) -> CaseStatus:
+    def for_the_record(self, today: date, cal: WorkingCalendar) -> CaseStatus:
         """The next read-model snapshot: a new version with the timeline lines it lacks."""
         self.case.version += 1
-        status = self.snapshot(today)
+        status = self.snapshot(today, cal)
         status.timeline_offset, status.timeline = self.recorded_timeline, self.timeline[self.recorded_timeline:]
         status.letters = []  # the read model has them from send_letter; history stays smaller
         status.undelivered = [u for u in status.undelivered if u.status == "failed"]

@@ -398,7 +398,7 @@ class ComplaintWorkflow:
 
     @workflow.query
     def status(self) -> CaseStatus:
-        return self.file.snapshot(self.clock.today())
+        return self.file.snapshot(self.clock.today(), self.calendar)
 
     @workflow.query(name="timeline")
     def timeline_entries(self) -> list[TimelineEntry]:
@@ -414,7 +414,7 @@ class ComplaintWorkflow:
 
     async def _record(self) -> None:
         """Write the read model and keep the operators' search attributes current."""
-        status = self.file.for_the_record(self.clock.today())
+        status = self.file.for_the_record(self.clock.today(), self.calendar)
         search_attributes.upsert(status, self.clock)
         await effects.record(status)
         self.file.recorded(status)
@@ -426,7 +426,7 @@ class ComplaintWorkflow:
     def _show_waiting_for(self, upcoming: Action | None) -> None:
         case = self.file.case
         stage = case.stage.replace("_", " ")
-        overdue = " Something is overdue." if self.file.snapshot(self.clock.today()).overdue else ""
+        overdue = " Something is overdue." if self.file.snapshot(self.clock.today(), self.calendar).overdue else ""
         if upcoming is None:
             workflow.set_current_details(f"{case.reference}: {stage};{overdue} waiting for the next staff event.")
         else:

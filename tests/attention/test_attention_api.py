@@ -67,7 +67,7 @@ async def test_staff_see_the_list_casework_retries_and_dismisses(system: System)
     await until(lambda: _finished(handle), 20, "the closed complaint's workflow to end")
     again = await system.http.post(f"/complaints/{reference}/deliveries/dismiss", json={"key": KEY})
     assert again.status_code == 409
-    assert again.json()["detail"] == f"complaint {reference!r} is finished: its workflow holds no deliveries any more"
+    assert again.json()["detail"] == f"complaint {reference!r} is closed: its workflow takes no more events"
 
 
 async def test_a_dismissal_the_workflow_refuses_changes_nothing(system: System) -> None:

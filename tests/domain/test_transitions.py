@@ -151,6 +151,14 @@ def test_continue_as_new_carries_the_file_without_dead_keys() -> None:
     assert again.taken == carried.taken and again.was_taken(carried.taken[0])
 
 
+def _delivered_invites(file: CaseFile) -> list[tuple[int, date, bool, str]]:
+    """The calendar entries queued so far, as if delivered (the outbox emptied)."""
+    sent = [(o.notice.invite.sequence, o.notice.invite.day, o.notice.invite.cancelled, o.notice.invite.uid)
+            for o in file.outbox if o.notice is not None and o.notice.invite is not None]
+    file.outbox.clear()
+    return sent
+
+
 def test_the_link_officers_calendar_follows_the_request() -> None:
     """R1: the entry 3 working days before the due date; an extension sends it again with the
     same uid one sequence higher; the answer cancels it."""
@@ -158,13 +166,20 @@ def test_the_link_officers_calendar_follows_the_request() -> None:
     live(file, [("forwarded_to_investigation", ForwardedToInvestigation(on=date(2027, 1, 20))),
                 ("allocated", Allocated("inv-7", on=date(2027, 5, 10))),
                 ("evidence_requested", EvidenceRequested("ENQ-1", on=date(2027, 5, 12)))], date(2027, 5, 12))
-    # Due Thu 3 June: 3 working days before is Fri 28 May (Mon 31 May a bank holiday).
-    extension = event("extension_agreed", date(2027, 5, 20), request="ENQ-1", due="2027-06-18")
-    answer = event("request_answered", date(2027, 6, 1), request="ENQ-1")
-    live(file, [("extension_agreed", extension), ("request_answered", answer)], date(2027, 6, 1))
-    invites = [(o.notice.invite.sequence, o.notice.invite.day, o.notice.invite.cancelled, o.notice.invite.uid)
-               for o in file.outbox if o.notice is not None and o.notice.invite is not None]
     uid = "LG-27-0001/R1:ENQ-1@ombudsflow"
-    # Fri 18 June less 3 working days: Tue 15 June.
-    assert invites == [(0, date(2027, 5, 28), False, uid), (1, date(2027, 6, 15), False, uid),
-                       (2, date(2027, 6, 15), True, uid)]
+    # Due Thu 3 June: 3 working days before is Fri 28 May (Mon 31 May a bank holiday).
+    assert _delivered_invites(file) == [(0, date(2027, 5, 28), False, uid)]
+    live(file, [("extension_agreed", event("extension_agreed", date(2027, 5, 20), request="ENQ-1", due="2027-06-18"))],
+         date(2027, 5, 20))
+    assert _delivered_invites(file) == [(1, date(2027, 6, 15), False, uid)]  # Fri 18 June less 3: Tue 15 June
+    live(file, [("request_answered", event("request_answered", date(2027, 6, 1), request="ENQ-1"))], date(2027, 6, 1))
+    assert _delivered_invites(file) == [(2, date(2027, 6, 15), True, uid)]
+
+
+def test_no_cancellation_for_a_calendar_entry_that_never_went() -> None:
+    file = new_file()
+    live(file, [("forwarded_to_investigation", ForwardedToInvestigation(on=date(2027, 1, 20))),
+                ("allocated", Allocated("inv-7", on=date(2027, 5, 10))),
+                ("evidence_requested", EvidenceRequested("ENQ-1", on=date(2027, 5, 12))),
+                ("request_answered", event("request_answered", date(2027, 5, 13), request="ENQ-1"))], date(2027, 5, 13))
+    assert [i[2] for i in _delivered_invites(file)] == [False]  # the entry, still queued: no cancellation
