@@ -9,6 +9,8 @@ api/policy.py's business.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from typing import TYPE_CHECKING
 
 from ombudsflow.db.users import (
@@ -53,3 +55,8 @@ def bearer_token(request: HTTPConnection) -> str | None:
 def session_cookie(request: HTTPConnection) -> str | None:
     """The session id in the sign-in cookie, if the browser sent one."""
     return request.cookies.get(COOKIE, "").strip() or None
+
+
+def landing(user: User) -> str:
+    """Where a person starts: a link officer on their council's page, others on the index."""
+    return f"/councils/{quote(user.council, safe='')}" if user.council else "/"

@@ -23,12 +23,12 @@ from api.auth import (
     User,
     create_session,
     end_session,
+    landing,
     session_cookie,
     user_for_session,
     user_for_token,
 )
 from api.deps import get_backends
-from api.policy import landing
 
 router = APIRouter(include_in_schema=False)
 

@@ -164,6 +164,12 @@ POLICY: dict[tuple[str, str], Rule] = {
         Rule(CASEWORK_AND_COUNCILS, (own_complaint, council_events)),
     ("GET", "/complaints/{reference}/letters"): Rule(EVERYONE, (own_complaint,)),
     ("GET", "/complaints/{reference}/timeline"): Rule(EVERYONE, (own_complaint,)),
+    # Documents with a council's answer to a request: the council's link officer sends them
+    # (their council's complaints only), the Ombudsman's staff read them.
+    ("POST", "/complaints/{reference}/requests/{request_id}/documents"):
+        Rule(CASEWORK_AND_COUNCILS, (own_complaint,)),
+    ("GET", "/complaints/{reference}/documents"): Rule(EVERYONE, (own_complaint,)),
+    ("GET", "/complaints/{reference}/documents/{document_id}"): Rule(EVERYONE, (own_complaint,)),
     # Letters and notices not delivered: staff see the list; casework retries or dismisses.
     ("GET", "/attention"): Rule(READERS),
     ("POST", "/complaints/{reference}/deliveries/retry"): Rule(CASEWORK),
@@ -227,11 +233,6 @@ def rule_for(method: str, path: str) -> Rule | None:
     if key in PUBLIC:
         return None
     return POLICY.get(key, UNLISTED)
-
-
-def landing(user: User) -> str:
-    """Where a person starts: a link officer on their council's page, others on the index."""
-    return f"/councils/{quote(user.council, safe='')}" if user.council else "/"
 
 
 # --- Enforcement ---------------------------------------------------------------------------
@@ -346,12 +347,9 @@ def dependencies() -> list:
 
 
 def install(app: FastAPI) -> None:
-    """The refusals' answers and the sign-in pages."""
-    from api import login
-
+    """The refusals' answers (the sign-in pages are among the pages: api/pages/__init__.py)."""
     app.add_exception_handler(Refused, _refused)
     app.add_exception_handler(GoTo, _go_to)
-    app.include_router(login.router)
 
 
 def routes(app: FastAPI) -> Iterable[tuple[str, str, str]]:

@@ -32,6 +32,9 @@ for module in (index, councils, coordinator, complaint, kpis, forms, attention, 
 
 
 def install(app: FastAPI) -> None:
-    """Add the pages and their stylesheet to the API app."""
+    """Add the pages (sign-in first) and their stylesheet to the API app."""
+    from api import login
+
+    app.include_router(login.router)
     app.include_router(router)
     app.mount("/pages/static", StaticFiles(directory=HERE / "static"), name="pages-static")
