@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.harness import WorkerProcess, log, services, write_results
-from ombudsflow.importer import check_dates, dry_run, import_entries, read_entries
+from ombudsflow.commands.importer import check_dates, dry_run, import_entries, read_entries
 
 COUNCILS = ["Example Borough Council", "Northshire County Council", "Riverside District Council"]
 

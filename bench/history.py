@@ -4,7 +4,7 @@ A generated scenario with something every month: forwarded, allocated, first con
 an evidence request each month for three years, answered two weeks later (with the
 reminders, chasers and progress letters the timetable adds), a draft decision, a final
 decision with a recommendation, and the remedy completed, which closes it. It runs on the
-time-skipping server through `ombudsflow.simulate.run_scenario`, payloads encrypted as
+time-skipping server through `ombudsflow.commands.simulate.run_scenario`, payloads encrypted as
 production's are, twice: with the default `ComplaintInput.history_limit` (continue-as-new
 past 2,000 events) and with the limit out of reach, to show what one unbounded run would
 hold. Temporal warns at 10,240 events or 10 MB of history and refuses a run past 51,200
@@ -32,7 +32,7 @@ from domain.calendar import england_and_wales
 from domain.records import ComplaintInput
 from ombudsflow.codec import Keyring
 from ombudsflow.scenario import parse_scenario
-from ombudsflow.simulate import _test_server_path, run_scenario
+from ombudsflow.commands.simulate import _test_server_path, run_scenario
 from ombudsflow.temporal import data_converter
 
 TEMPORAL_WARN_EVENTS, TEMPORAL_WARN_BYTES = 10_240, 10 * 2**20

@@ -2,7 +2,7 @@
 
 It used to abort at interpreter shutdown in about one run in eight on a busy machine (exit
 134, "Fatal Python error: PyGILState_Release", after printing everything); see
-`ombudsflow.cli.release_temporal_threads` for why. Each run is a fresh process, as a user
+`ombudsflow.commands.cli.release_temporal_threads` for why. Each run is a fresh process, as a user
 runs it, on the longest example, its stdout compared with the example's expected lines.
 
     .venv/bin/python -m bench.simulate_exit_loop [--runs 200] [--jobs 1] [--scenario FILE]
@@ -30,7 +30,7 @@ LONGEST = ROOT / "examples" / "lifecycle-public-report.json"
 def one_run(scenario: Path, expected: list[str]) -> tuple[int, bool, str]:
     """Exit status, whether stdout was the expected lines, and the last line of stderr."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    out = subprocess.run([sys.executable, "-m", "ombudsflow.cli", "simulate", str(scenario)],
+    out = subprocess.run([sys.executable, "-m", "ombudsflow.commands.cli", "simulate", str(scenario)],
                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
     last_err = (out.stderr.strip().splitlines() or [""])[0]
     return out.returncode, out.stdout.splitlines() == expected, last_err

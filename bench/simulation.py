@@ -2,7 +2,7 @@
 
 The lifecycle is examples/lifecycle-public-report.json (received, forwarded, allocated,
 evidence, draft, public report, council response, closed: seven months), simulated by
-`ombudsflow.simulate.run_scenario` on the time-skipping test server, every run checked
+`ombudsflow.commands.simulate.run_scenario` on the time-skipping test server, every run checked
 against examples/lifecycle-public-report.expected.jsonl.
 
 One complaint: `ombudsflow simulate` as a user runs it (a fresh process: imports, server,
@@ -47,7 +47,7 @@ async def _simulate_many(index: int, count: int) -> dict[str, Any]:
 
     from bench.harness import quiet_runtime
     from ombudsflow.scenario import load_scenario
-    from ombudsflow.simulate import _test_server_path, run_scenario
+    from ombudsflow.commands.simulate import _test_server_path, run_scenario
 
     scenario = load_scenario(SCENARIO)
     expected = [json.loads(line) for line in EXPECTED.read_text().splitlines() if line.strip()]
@@ -74,7 +74,7 @@ async def _simulate_many(index: int, count: int) -> dict[str, Any]:
 def one_cold() -> float:
     """`ombudsflow simulate` in a fresh process, as a user runs it; its output checked."""
     began = time.perf_counter()
-    out = subprocess.run([sys.executable, "-m", "ombudsflow.cli", "simulate", str(SCENARIO)],
+    out = subprocess.run([sys.executable, "-m", "ombudsflow.commands.cli", "simulate", str(SCENARIO)],
                          capture_output=True, text=True, cwd=ROOT, timeout=300)
     seconds = time.perf_counter() - began
     if out.returncode != 0 or out.stdout.splitlines() != EXPECTED.read_text().splitlines():

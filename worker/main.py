@@ -124,7 +124,7 @@ async def run_worker() -> None:
         SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from),
         Directory.load(settings.directory_file),
     )
-    from ombudsflow.schedules import ensure_monday_schedule
+    from worker.schedules import ensure_monday_schedule
 
     await ensure_monday_schedule(client, settings.task_queue)  # idempotent: keeps an operator's pause
     try:

@@ -1,4 +1,4 @@
-"""MondayReportWorkflow: started by the Monday Schedule (ombudsflow/schedules.py).
+"""MondayReportWorkflow: started by the Monday Schedule (worker/schedules.py).
 
 One activity does the work; the workflow fixes the report date from its own start time in
 Europe/London, so every retry of the activity builds and records the same day's report.

@@ -33,7 +33,7 @@ from api.deps import PoolDep, SettingsDep, TemporalDep
 from api.pages.templating import render, same_origin
 from api.schemas import today_in_london
 from domain import validation
-from ombudsflow.importer import Entry, ImportFileError, check_dates, dry_run, import_entries, read_entries
+from ombudsflow.commands.importer import Entry, ImportFileError, check_dates, dry_run, import_entries, read_entries
 
 router = APIRouter(include_in_schema=False)
 

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from ombudsflow.scenario import ScenarioError, load_scenario
-from ombudsflow.simulate import run_scenario
+from ombudsflow.commands.simulate import run_scenario
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES = HERE.parent.parent / "examples"

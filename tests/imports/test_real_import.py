@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from api.schemas import today_in_london
-from ombudsflow.importer import check_dates, import_entries, read_entries
+from ombudsflow.commands.importer import check_dates, import_entries, read_entries
 from tests.fixtures.system import System, new_reference
 
 

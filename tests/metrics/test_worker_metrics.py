@@ -45,7 +45,7 @@ async def test_the_worker_serves_the_sdks_metrics_where_the_setting_says(
            "WORKER_METRICS_PORT": str(port)}
     log = tmp_path / "worker.log"
     with log.open("wb") as out:
-        worker = subprocess.Popen([sys.executable, "-m", "ombudsflow.cli", "worker"], cwd=ROOT, env=env,
+        worker = subprocess.Popen([sys.executable, "-m", "ombudsflow.commands.cli", "worker"], cwd=ROOT, env=env,
                                   stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
     try:
         async with asyncio.timeout(90), httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:

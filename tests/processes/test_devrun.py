@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from ombudsflow.devrun import POSTGRES, RECORD, SMTP, TEMPORAL, Process
+from ombudsflow.commands.devrun import POSTGRES, RECORD, SMTP, TEMPORAL, Process
 from tests.faults.processes import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,7 +49,7 @@ class DevRun:
     def start(self) -> subprocess.Popen[bytes]:
         out = open(self.folder / f"run-{len(self.runs) + 1}.log", "wb")  # noqa: SIM115
         with out:
-            run = subprocess.Popen([sys.executable, "-m", "ombudsflow.cli", "dev"], cwd=ROOT,
+            run = subprocess.Popen([sys.executable, "-m", "ombudsflow.commands.cli", "dev"], cwd=ROOT,
                                    env=self.env, stdin=subprocess.DEVNULL, stdout=out,
                                    stderr=subprocess.STDOUT, start_new_session=True)
         self.runs.append(run)

@@ -3,7 +3,7 @@
 It used to print its whole output and then abort in about one run in eight on a busy machine
 (exit 134, "Fatal Python error: PyGILState_Release ... finalizing"): a Temporal core thread,
 preempted while it still held Python after resolving the last await, woke in a finalizing
-interpreter. `ombudsflow.cli.release_temporal_threads` waits for such threads before exit.
+interpreter. `ombudsflow.commands.cli.release_temporal_threads` waits for such threads before exit.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def then_preempted(self, callback, *args, **kwargs):
         time.sleep(0.02)
     return handle
 asyncio.BaseEventLoop.call_soon_threadsafe = then_preempted
-from ombudsflow.cli import main
+from ombudsflow.commands.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 
@@ -42,7 +42,7 @@ def _simulate(*python: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize("run", range(5))
 def test_simulate_exits_0_with_its_output(run: int) -> None:
-    done = _simulate("-m", "ombudsflow.cli")
+    done = _simulate("-m", "ombudsflow.commands.cli")
     assert "Fatal Python error" not in done.stderr, done.stderr
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == EXPECTED

@@ -36,7 +36,7 @@ async def test_worker_shuts_down_on_sigterm_and_exits_0(
     log = tmp_path / "worker.log"
     with log.open("wb") as out:
         worker = subprocess.Popen(
-            [sys.executable, "-m", "ombudsflow.cli", "worker"], cwd=ROOT, env=env,
+            [sys.executable, "-m", "ombudsflow.commands.cli", "worker"], cwd=ROOT, env=env,
             stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
             preexec_fn=_ignore_sigint if sigint == "ignored" else None)
     try:

@@ -21,7 +21,7 @@ from domain.calendar import england_and_wales
 from ombudsflow.db import PgStore
 from ombudsflow.directory import Directory
 from ombudsflow.mail import SmtpMailer
-from ombudsflow.schedules import ensure_monday_schedule, monday_schedule
+from worker.schedules import ensure_monday_schedule, monday_schedule
 from tests.fixtures.smtp import SmtpSink
 from tests.requests.seed import case, request
 from worker.main import build_worker

@@ -19,7 +19,7 @@ import pytest
 import pytest_asyncio
 
 from api.schemas import today_in_london
-from ombudsflow.importer import check_dates, import_entries, read_entries
+from ombudsflow.commands.importer import check_dates, import_entries, read_entries
 from tests.fixtures.system import System, new_reference
 
 

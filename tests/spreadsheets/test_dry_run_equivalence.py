@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ombudsflow import importer
+from ombudsflow.commands import importer
 from ombudsflow.spreadsheet import csv_text, layout_sheet, workbook_bytes
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -53,7 +53,7 @@ def test_spreadsheet_dry_run_equals_json_dry_run(tmp_path: Path, capsys: pytest.
 
 def test_the_template_imports_cleanly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`ombudsflow import-template`'s examples are valid: every complaint and event taken."""
-    from ombudsflow.cli import main
+    from ombudsflow.commands.cli import main
 
     path = tmp_path / "template.xlsx"
     assert main(["import-template", str(path)]) == 0

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
-from ombudsflow.importer import check_dates, dry_run, read_entries
+from ombudsflow.commands.importer import check_dates, dry_run, read_entries
 from ombudsflow.spreadsheet import COLUMNS
 from tests.fixtures.system import System
 from tests.spreadsheets.conftest import Imported

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import Workbook
 
 from domain.events import EVENT_TYPES
-from ombudsflow.importer import ImportFileError, read_entries
+from ombudsflow.commands.importer import ImportFileError, read_entries
 from ombudsflow.spreadsheet import (
     COLUMNS,
     SpreadsheetError,

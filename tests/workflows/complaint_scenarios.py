@@ -16,7 +16,7 @@ from temporalio.testing import WorkflowEnvironment
 from activities import ComplaintActivities
 from domain.records import Deadline, Task
 from ombudsflow.scenario import parse_scenario
-from ombudsflow.simulate import Simulation, run_scenario
+from ombudsflow.commands.simulate import Simulation, run_scenario
 
 AUTHORITY = "Example Borough Council"
 COMPLAINANT_EMAIL = "resident@example.org"

@@ -14,7 +14,7 @@ import vobject
 from temporalio.testing import WorkflowEnvironment
 
 from activities import ComplaintActivities
-from ombudsflow.simulate import Simulation
+from ombudsflow.commands.simulate import Simulation
 from tests.fixtures.smtp import SmtpSink
 from complaint_scenarios import deadline, letters, lines, scenario as complaint_scenario, simulate
 

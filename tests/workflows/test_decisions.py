@@ -12,7 +12,7 @@ from typing import Any
 from temporalio.testing import WorkflowEnvironment
 
 from activities import ComplaintActivities
-from ombudsflow.simulate import Simulation
+from ombudsflow.commands.simulate import Simulation
 from complaint_scenarios import deadline, letters, lines, scenario as complaint_scenario, simulate
 
 

@@ -19,9 +19,9 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities import ComplaintActivities
 from ombudsflow.db import PgStore
-from ombudsflow.importer import read_entries
+from ombudsflow.commands.importer import read_entries
 from ombudsflow.scenario import load_scenario
-from ombudsflow.simulate import run_scenario
+from ombudsflow.commands.simulate import run_scenario
 from tests.fixtures.smtp import SmtpSink
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,7 +9,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities import ComplaintActivities
 from ombudsflow.scenario import parse_scenario
-from ombudsflow.simulate import run_scenario
+from ombudsflow.commands.simulate import run_scenario
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "lifecycle-public-report.json"
 

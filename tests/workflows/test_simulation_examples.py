@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from ombudsflow.cli import main as cli_main
+from ombudsflow.commands.cli import main as cli_main
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"

@@ -176,7 +176,7 @@ async def start_all(settings: Settings, stack: contextlib.AsyncExitStack
     pool = await create_pool(dsn)
     stack.push_async_callback(_close_pool, pool)
     await apply_migrations(pool)
-    from ombudsflow.users import ensure_dev_users
+    from ombudsflow.commands.users import ensure_dev_users
 
     tokens_file = data_dir / "dev-tokens.txt"
     await ensure_dev_users(pool, tokens_file)  # a user per role, once
@@ -188,7 +188,7 @@ async def start_all(settings: Settings, stack: contextlib.AsyncExitStack
     watchers.append(_watch_exit(sink, SMTP, None))
 
     worker_task = await _start_worker(settings, client, pool, stack)
-    from ombudsflow.schedules import ensure_monday_schedule
+    from worker.schedules import ensure_monday_schedule
 
     await ensure_monday_schedule(client, settings.task_queue)
     api_task = await _start_api(settings, client, pool, stack)
@@ -347,7 +347,7 @@ async def _start_guard(record: Record, stack: contextlib.AsyncExitStack) -> None
     """The guard: a process of its own session (terminal signals do not reach it) reading a
     pipe only the runner writes to; see `guard`."""
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "ombudsflow.devrun", "guard", str(record.path),
+        sys.executable, "-m", "ombudsflow.commands.devrun", "guard", str(record.path),
         stdin=asyncio.subprocess.PIPE, start_new_session=True)
     record.set_guard(proc.pid)
 
@@ -367,7 +367,7 @@ async def _start_guard(record: Record, stack: contextlib.AsyncExitStack) -> None
 
 
 def guard(record_path: Path) -> int:
-    """`python -m ombudsflow.devrun guard DATA_DIR/dev-run.json`: wait for the runner to end;
+    """`python -m ombudsflow.commands.devrun guard DATA_DIR/dev-run.json`: wait for the runner to end;
     if it ended without saying goodbye (killed), stop what it started."""
     for sig in (signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, signal.SIG_IGN)
@@ -669,4 +669,4 @@ def _describe(task: asyncio.Task) -> str:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["guard"] and len(sys.argv) == 3:
         sys.exit(guard(Path(sys.argv[2])))
-    sys.exit("usage: python -m ombudsflow.devrun guard DATA_DIR/dev-run.json")
+    sys.exit("usage: python -m ombudsflow.commands.devrun guard DATA_DIR/dev-run.json")

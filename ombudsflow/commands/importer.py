@@ -140,7 +140,7 @@ async def dry_run(entries: list[Entry], go_live: date, until: date, out: TextIO)
     """What the import would do: each complaint on the time-skipping server, one at a time."""
     from temporalio.testing import WorkflowEnvironment
 
-    from ombudsflow.simulate import _quiet_runtime, _test_server_path, run_scenario
+    from ombudsflow.commands.simulate import _quiet_runtime, _test_server_path, run_scenario
     from ombudsflow.temporal import pydantic_data_converter
 
     tally = Tally()
@@ -191,7 +191,7 @@ async def import_entries(
 ) -> Tally:
     """Start each complaint's workflow with its history; skip references already taken."""
     from api.temporal import AlreadyExists, start_complaint
-    from ombudsflow.simulate import with_history
+    from ombudsflow.commands.simulate import with_history
 
     tally = Tally()
     gate = asyncio.Semaphore(IN_FLIGHT)

@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     template = sub.add_parser("import-template", help="write the import spreadsheet's layout with an "
                                                       "example row for every event (docs/import.md)")
     template.add_argument("file", help="FILE.xlsx or FILE.csv to write")
-    from ombudsflow import users
+    from ombudsflow.commands import users
 
     users.configure(sub.add_parser("users", help="who may use the API and pages: add, list, "
                                                  "disable, token"))
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "users":
-        from ombudsflow import users
+        from ombudsflow.commands import users
 
         return users.main(args)
     if args.command == "purge":
@@ -63,11 +63,11 @@ def _run(args: argparse.Namespace) -> int:
 
         return purge_main(args.today)
     if args.command == "simulate":
-        from ombudsflow.simulate import main as simulate_main
+        from ombudsflow.commands.simulate import main as simulate_main
 
         return simulate_main(args.scenario)
     if args.command == "import":
-        from ombudsflow.importer import main as import_main
+        from ombudsflow.commands.importer import main as import_main
 
         return import_main(args.file, args.go_live, args.until, args.dry_run)
     if args.command == "import-template":
@@ -75,7 +75,7 @@ def _run(args: argparse.Namespace) -> int:
 
         return template_main(args.file)
     if args.command == "dev":
-        from ombudsflow.devrun import main as dev_main
+        from ombudsflow.commands.devrun import main as dev_main
 
         return dev_main()
     if args.command == "worker":
