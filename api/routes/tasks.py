@@ -125,21 +125,11 @@ def _row(r: asyncpg.Record) -> TaskRow:
     )
 
 
-async def find_tasks(
-    pool: asyncpg.Pool,
-    *,
-    assignee: str | None = None,
-    roles: list[str] | None = None,
-    status: str | None = None,
-    council: str | None = None,
-    reference: str | None = None,
-    limit: int = 1000,
-    offset: int = 0,
-) -> list[TaskRow]:
-    """Tasks by due date (undated last), then the oldest opened first."""
-    rows = await tasks_db.find(pool, assignee=assignee, roles=roles, status=status, council=council,
-                               reference=reference, limit=limit, offset=offset)
-    return [_row(r) for r in rows]
+async def find_tasks(pool: asyncpg.Pool, **filters: Any) -> list[TaskRow]:
+    """Tasks by due date (undated last), then the oldest opened first; `filters` as
+    ombudsflow.db.tasks.find takes them (assignee, roles, status, council, reference, limit,
+    offset)."""
+    return [_row(r) for r in await tasks_db.find(pool, **filters)]
 
 
 async def get_task(pool: asyncpg.Pool, task_id: str) -> TaskRow | None:
