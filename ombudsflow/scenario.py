@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,13 @@ from domain import validation
 from domain.events import EVENT_TYPES, SPEC_EVENTS
 from domain.records import ComplaintInput
 from domain.validation import FieldRefused
+
+
+@lru_cache(maxsize=None)
+def _adapter(cls: type) -> TypeAdapter[Any]:
+    """One adapter per type: building one is most of the cost of reading a complaint, and an
+    import reads thousands."""
+    return TypeAdapter(cls)
 
 
 class ScenarioError(ValueError):
@@ -74,7 +82,7 @@ def parse_scenario(data: Any) -> Scenario:
         raise ScenarioError("complaint: fields 'backlog' and 'go_live' are an import's (ombudsflow import), not input")
     try:
         validation.check_json_dates("complaint_received", ComplaintInput, data["complaint"])
-        complaint = TypeAdapter(ComplaintInput).validate_python(data["complaint"])
+        complaint = _adapter(ComplaintInput).validate_python(data["complaint"])
     except FieldRefused as refused:
         raise _refused("complaint", refused) from None
     except ValidationError as bad:
@@ -118,7 +126,7 @@ def _parse_event(index: int, raw: Any, received: date, until: date) -> ScenarioE
     fields = {k: v for k, v in raw.items() if k not in ("on", "type", "recorded")}
     try:
         validation.check_json_dates(kind, EVENT_TYPES[kind], fields)
-        payload = TypeAdapter(EVENT_TYPES[kind]).validate_python(fields, strict=False)
+        payload = _adapter(EVENT_TYPES[kind]).validate_python(fields, strict=False)
     except FieldRefused as refused:
         raise _refused(where, refused) from None
     except ValidationError as bad:
