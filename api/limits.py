@@ -5,6 +5,9 @@
   streams it in chunks. The codec (/codec/*) is the exception: a batch of a complaint's
   payloads (a decision with 50 recommendations, a long history continued as new) is what it
   is, and operators must be able to read every one, so it takes up to 8 MiB.
+- Documents a council attaches to its answer to a request (ombudsflow/documents.py): up to 10
+  of 10 MiB each, so those paths (the API's and the answer form's) take 101 MiB, their files'
+  bytes not scanned for NUL; each document's own limits are checked when it is read.
 - NUL characters: PostgreSQL text cannot hold U+0000, so a name or id carrying one could
   never be stored; worse, in a complaint it would reach the workflow and fail its letter for
   ever. Refused with 422 wherever it appears: path, query, or body (raw, %00 or \\u0000).
@@ -19,6 +22,9 @@ from urllib.parse import unquote_to_bytes
 from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ombudsflow.documents import MAX_BYTES as MAX_DOCUMENT_BYTES
+from ombudsflow.documents import MAX_PER_REQUEST
+
 MAX_BODY_BYTES = 64 * 1024
 # Path prefix -> its own limit. Temporal refuses payloads over 2 MiB, so a UI batch of a few
 # of the largest fits.
@@ -26,6 +32,12 @@ LARGER_BODIES: dict[str, int] = {"/codec/": 8 * 1024 * 1024, "/admin/import": 24
 # Paths that take a file as it is (multipart/form-data): a workbook is a zip, NUL bytes are
 # its format, not text; its reader refuses what it holds (control characters, NUL included).
 FILE_UPLOADS: frozenset[str] = frozenset({"/admin/import"})
+# Path patterns that take documents (multipart/form-data): their limit, and not scanned for NUL.
+DOCUMENT_BODY_BYTES = MAX_PER_REQUEST * MAX_DOCUMENT_BYTES + 1024 * 1024  # and the form's other fields
+DOCUMENT_UPLOADS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"/complaints/[^/]+/requests/[^/]+/documents"),
+    re.compile(r"/pages/complaints/[^/]+/events/request_answered"),
+)
 # NUL as a raw byte, and as a form (%00) or JSON (\u0000) body writes it.
 _NUL_IN_FORM = re.compile(rb"\x00|%00")
 _NUL_IN_JSON = re.compile(rb"\x00|\\u0000", re.IGNORECASE)
@@ -39,6 +51,8 @@ def _too_large(limit: int) -> str:
 
 def body_limit(path: str, default: int = MAX_BODY_BYTES) -> int:
     """The most bytes a body sent to `path` may have."""
+    if any(p.fullmatch(path) for p in DOCUMENT_UPLOADS):
+        return DOCUMENT_BODY_BYTES
     return next((n for prefix, n in LARGER_BODIES.items() if path.startswith(prefix)), default)
 
 
@@ -65,8 +79,8 @@ class BodyLimit:
             return
         form = dict(scope["headers"]).get(b"content-type", b"").startswith(b"application/x-www-form-urlencoded")
         nul = _NUL_IN_FORM if form else _NUL_IN_JSON
-        if scope["path"] in FILE_UPLOADS and dict(scope["headers"]).get(b"content-type", b"").startswith(
-                b"multipart/form-data"):
+        takes_files = scope["path"] in FILE_UPLOADS or any(p.fullmatch(scope["path"]) for p in DOCUMENT_UPLOADS)
+        if takes_files and dict(scope["headers"]).get(b"content-type", b"").startswith(b"multipart/form-data"):
             nul = _NOTHING
         received, tail = 0, b""
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
@@ -20,12 +22,15 @@ from api.routes.tasks import find_tasks
 from api.schemas import today_in_london
 from domain.records import TimelineEntry
 from domain.calendar import england_and_wales
+from ombudsflow.db.documents import list_documents
 from ombudsflow.db.owed import case_owed
+from ombudsflow.documents import MIME_TYPES
 from ombudsflow.db.timeline import case_timeline
 
 router = APIRouter(include_in_schema=False)
 
 PARAM = re.compile(r"\{[^}]+\}")
+LONDON = ZoneInfo("Europe/London")
 
 
 def pdf_link(request: Request) -> Callable[[int], str] | None:
@@ -55,6 +60,25 @@ def happened(entry: TimelineEntry) -> str:
                    + (f" ({entry.reason})" if entry.reason else ""),
     }
     return words.get(entry.kind, entry.kind)
+
+
+def size_words(size: int) -> str:
+    """1 234 567 bytes -> "1.2 MB"; as people read file sizes."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{max(size // 1024, 1)} KB"
+
+
+def sent_day(moment: datetime) -> date:
+    """The day in London a document came: what the page's dates are."""
+    return moment.astimezone(LONDON).date()
+
+
+def type_words(content_type: str) -> str:
+    """"JPEG image", "Word document": the kind's words without their article."""
+    kind = MIME_TYPES.get(content_type)
+    words = kind.words.removeprefix("an ").removeprefix("a ") if kind else content_type
+    return words[:1].upper() + words[1:]
 
 
 def record_links(stage: str, user: object) -> dict[str, object]:
@@ -94,4 +118,6 @@ async def complaint_page(reference: str, request: Request, pool: PoolDep) -> HTM
         back=f"/complaints/{reference}/page",
         can_act=can_act(getattr(request.state, "user", None)),
         what_in_words=what_in_words, reason_in_words=reason_in_words,
+        documents=await list_documents(pool, reference), size_words=size_words, type_words=type_words,
+        sent_day=sent_day,
     )

@@ -33,6 +33,15 @@ from api.pages.forms import read_form
 from api.pages.templating import redirect_with_flash, render, same_origin
 from api.policy import COUNCIL_EVENTS
 from api.schemas import ComplaintIn, today_in_london
+from ombudsflow.db.documents import held_for_request, store_documents
+from ombudsflow.documents import (
+    ACCEPT,
+    LIMITS_IN_WORDS,
+    MAX_PER_REQUEST,
+    DocumentRefused,
+    DocumentsRefused,
+    check_all,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -105,6 +114,14 @@ CHOICES: dict[str, list[tuple[str, str]]] = {
     "requested_by": [("complainant", "The complainant"), ("council", "The council")],
 }
 DATE_EXAMPLE = "like 2027-03-05"
+# Events whose form takes documents (sent with the answer, stored by api/routes/documents.py).
+ATTACHING = ("request_answered",)
+
+
+def documents_field() -> Field:
+    return Field("documents", "Documents sent with the answer",
+                 f"{LIMITS_IN_WORDS} Each is checked by what it contains, not its name.", "file", False,
+                 accept=ACCEPT)
 
 
 @dataclass
@@ -112,12 +129,13 @@ class Field:
     name: str
     label: str
     hint: str
-    kind: Literal["date", "text", "select", "textarea"]
+    kind: Literal["date", "text", "select", "textarea", "file", "checkbox"]
     required: bool
     options: list[tuple[str, str]] = field(default_factory=list)
     value: str = ""
     error: str | None = None
     suggestions: list[str] = field(default_factory=list)  # a text field's datalist
+    accept: str = ""  # a file field's types, a hint to the browser's picker
 
 
 def _is_date(hint: Any) -> bool:
@@ -208,6 +226,8 @@ def _body(event_type: str, form: dict[str, str], fields: list[Field]) -> tuple[d
     problems: dict[str, str] = {}
     for f in fields:
         raw = form.get(f.name, "").strip()
+        if f.kind == "file":
+            continue
         if f.kind == "textarea":
             items = []
             for n, line in enumerate([ln for ln in raw.splitlines() if ln.strip()], start=1):
@@ -306,8 +326,10 @@ async def record_form(reference: str, event_type: str, request: Request, pool: P
     """The form for one event on one complaint."""
     view = await _known(pool, reference, event_type, request)
     every, remedies = await _case_requests(pool, reference)
-    return _page(request, reference, event_type,
-                 form_fields(event_type, every, remedies, today_in_london()), complaint=view)
+    fields = form_fields(event_type, every, remedies, today_in_london())
+    if event_type in ATTACHING:
+        fields.append(documents_field())
+    return _page(request, reference, event_type, fields, complaint=view)
 
 
 @router.post("/pages/complaints/{reference}/events/{event_type}", response_model=None)
@@ -320,11 +342,13 @@ async def record_from_page(
     if not same_origin(request):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "a form from another site cannot record events")
     view = await _known(pool, reference, event_type, request)
-    form = await read_form(request)
+    form, uploads = await _form_and_documents(request, event_type)
     every, remedies = await _case_requests(pool, reference)
     fields = form_fields(event_type, every, remedies, today_in_london())
+    if event_type in ATTACHING:
+        fields.append(documents_field())
     for f in fields:
-        f.value = form.get(f.name, "")
+        f.value = form.get(f.name, "") if f.kind != "file" else ""
     body, problems = _body(event_type, form, fields)
     if problems:
         summary = []
@@ -340,6 +364,17 @@ async def record_from_page(
         return _page(request, reference, event_type, fields, summary, 422, complaint=view)
     if event_type in IRREVERSIBLE and form.get("confirmed") != "yes":
         return _page(request, reference, event_type, fields, confirm=True, complaint=view)
+    taken: list[tuple[str, Any, bytes]] = []
+    if uploads:  # checked before anything is recorded: too big or the wrong type, nothing happens
+        request_id = str(getattr(event, "request", "") or "")
+        try:
+            taken = check_all(uploads, await held_for_request(pool, reference, request_id))
+        except DocumentsRefused as refused:
+            documents = next(f for f in fields if f.kind == "file")
+            documents.error = "Nothing was recorded. " + "; ".join(
+                f"{p.filename} {p.problem}" for p in refused.problems) + ". Choose the documents again."
+            return _page(request, reference, event_type, fields, [("field-documents", documents.error)],
+                         refused.status, complaint=view)
     back = f"/complaints/{quote(reference, safe='')}/page"
     try:
         await record_event(reference, event, request, pool, temporal)  # type: ignore[arg-type]
@@ -351,7 +386,33 @@ async def record_from_page(
         return _page(request, reference, event_type, fields, status_code=refused.status_code,
                      refused=f"{reason[:1].upper()}{reason[1:]}.".replace("..", "."), complaint=view)
     title = EVENTS[event_type][0]
+    if taken:
+        user = getattr(request.state, "user", None)
+        try:
+            stored = await store_documents(pool, reference, str(getattr(event, "request", "")),
+                                           [(n, k.mime, d) for n, k, d in taken], getattr(user, "name", None))
+        except DocumentRefused as refused:  # another upload to the request got in first
+            return redirect_with_flash(back, "error", f"Recorded on {reference}: {title.lower()}, but no "
+                                                      f"document was attached: {refused}.")
+        return redirect_with_flash(back, "success", f"Recorded on {reference}: {title.lower()}, with "
+                                                    f"{len(stored)} document{'s' if len(stored) != 1 else ''} "
+                                                    "attached.")
     return redirect_with_flash(back, "success", f"Recorded on {reference}: {title.lower()}.")
+
+
+async def _form_and_documents(request: Request, event_type: str) -> tuple[dict[str, str], list[tuple[str, bytes]]]:
+    """The form's text fields, and the documents sent with it: a form that takes documents
+    comes as multipart/form-data, every other as a plain url-encoded form."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data") or event_type not in ATTACHING:
+        return await read_form(request), []
+    from starlette.datastructures import UploadFile
+
+    from api.routes.documents import read_uploads
+
+    form = await request.form(max_files=MAX_PER_REQUEST + 10, max_fields=30)
+    text = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+    uploads = [v for k, v in form.multi_items() if k == "documents" and isinstance(v, UploadFile)]
+    return text, await read_uploads(uploads)
 
 
 # --- Receive a complaint -------------------------------------------------------------------

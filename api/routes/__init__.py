@@ -8,6 +8,7 @@ from api.routes import (
     codec,
     complaints,
     deliveries,
+    documents,
     kpis,
     letters,
     overdue,
@@ -19,6 +20,6 @@ from api.routes import (
 )
 
 api_router = APIRouter()
-for module in (complaints, deliveries, letters, reports, spreadsheet, codec, requests, overdue, tasks,
+for module in (complaints, documents, deliveries, letters, reports, spreadsheet, codec, requests, overdue, tasks,
                allocation, kpis, timeline):
     api_router.include_router(module.router)

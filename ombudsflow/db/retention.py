@@ -1,6 +1,7 @@
 """Remove complainants' personal data once a closed complaint's retention period has passed.
 
-What identifies a person goes (name, email, the letters' text and addresses); what the
+What identifies a person goes (name, email, the letters' text and addresses, the documents
+councils attached to their answers); what the
 statistics need stays (dates, stages, deadlines, requests, tasks, the timeline, which holds
 no personal data). Temporal's copies are ciphertext (ombudsflow/codec.py) and go with the
 namespace's own retention period, which operators set no longer than this one.
@@ -29,6 +30,8 @@ UPDATE letters SET html = '<p>' || $2 || '.</p>', text_body = $2 || '.', recipie
 WHERE reference = ANY($1::text[])
 """
 
+_DOCUMENTS = "DELETE FROM documents WHERE reference = ANY($1::text[])"
+
 
 async def purge_personal_data(pool: asyncpg.Pool, today: date, retention_days: int) -> list[str]:
     """Purge every complaint closed more than `retention_days` before `today`; their references."""
@@ -40,6 +43,7 @@ async def purge_personal_data(pool: asyncpg.Pool, today: date, retention_days: i
         if references:
             await conn.execute(_COMPLAINTS, references, REMOVED, today)
             await conn.execute(_LETTERS, references, REMOVED)
+            await conn.execute(_DOCUMENTS, references)
     return references
 
 

@@ -62,6 +62,15 @@ PROBES = [
           lambda w: f"/complaints/{w.a.reference}/letters", everyone(200)),
     Probe("GET", "/complaints/{reference}/timeline",
           lambda w: f"/complaints/{w.a.reference}/timeline", everyone(200)),
+    # Documents with a council's answer: sent as JSON, not multipart, so nothing is stored
+    # (415); A's case has none, so a download is the route's own 404.
+    Probe("POST", "/complaints/{reference}/requests/{request_id}/documents",
+          lambda w: f"/complaints/{w.a.reference}/requests/INFO-1/documents", casework_and_councils(415),
+          lambda w: {"documents": "sent as JSON, not as multipart/form-data"}),
+    Probe("GET", "/complaints/{reference}/documents",
+          lambda w: f"/complaints/{w.a.reference}/documents", everyone(200)),
+    Probe("GET", "/complaints/{reference}/documents/{document_id}",
+          lambda w: f"/complaints/{w.a.reference}/documents/1", everyone(404)),
     # Letters and notices not delivered: staff read the list; casework retries or dismisses.
     Probe("GET", "/attention", lambda w: "/attention", readers(200)),
     Probe("POST", "/complaints/{reference}/deliveries/retry",

@@ -4,6 +4,7 @@ skip link first, and text contrast of at least 4.5:1 (3:1 for large text)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from playwright.async_api import Page
@@ -79,10 +80,14 @@ async def axe(page: Page, impacts: tuple[str, ...] = ("serious", "critical")) ->
     "rule: help (n nodes: first target)"; an empty list when it passes."""
     if not await page.evaluate("() => typeof window.axe !== 'undefined'"):
         await page.evaluate(_axe_source())
-    result: dict[str, Any] = await page.evaluate(
-        """() => axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-                                    resultTypes: ["violations"]})"""
-    )
+    try:  # axe runs on the page's timers: in a context with JavaScript off it never finishes
+        async with asyncio.timeout(60):
+            result: dict[str, Any] = await page.evaluate(
+                """() => axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+                                            resultTypes: ["violations"]})"""
+            )
+    except TimeoutError:
+        raise AssertionError(f"axe-core did not finish on {page.url}: is JavaScript off in this context?") from None
     return [
         f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: {v['nodes'][0]['target']})"
         for v in result["violations"] if v.get("impact") in impacts
