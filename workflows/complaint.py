@@ -154,6 +154,9 @@ class ComplaintWorkflow:
                 transitions.apply(file, item.type, event, item.on, cal)
             except (transitions.EventRefused, ValueError) as refused:  # ValidationError is a ValueError
                 file.log(TimelineEntry(date=item.on, kind="refused", event=item.type, reason=str(refused)))
+            # One workflow task per event of the history: a long history lived in one task could
+            # outrun the SDK's deadlock detector (2 s) on a busy worker.
+            await workflow.sleep(timedelta(milliseconds=1), summary="go-live import: the history's next event")
         agenda.live_until(file, go_live - timedelta(days=1), cal)
         file.before_go_live = False
         await self._record()

@@ -103,6 +103,10 @@ async def _kill_and_restart(pg_pool, server, worker, smtp, queue) -> None:  # no
         await handle.execute_update(ComplaintWorkflow.forwarded_to_investigation, ForwardedToInvestigation())
         stage = await pg_pool.fetchval("SELECT stage FROM complaints WHERE reference = $1", reference)
         assert stage == "awaiting_allocation"
-    found = await until(lambda: all_mailed(pg_pool, references), 20, "the T3 notices to be mailed")
+    async def t3_notices_mailed() -> list | None:  # delivered just after each event is answered
+        found = await all_mailed(pg_pool, references)
+        return found if found and sum(r.what == "T3" for r in found) == 3 else None
+
+    found = await until(t3_notices_mailed, 20, "the T3 notices to be mailed")
     assert sorted(r.what for r in found) == ["T3"] * 3 + ["acknowledgement"] * 3
     assert assert_sent_once(found, smtp, except_keys=twice) == 6
