@@ -62,8 +62,8 @@ class ComplaintActivities:
         try:
             rendered = render_letter(letter)
             to = self._letter_recipients(letter)
-        except (LetterError, UnknownRole) as error:
-            raise ApplicationError(str(error), type=type(error).__name__, non_retryable=True)
+        except Exception as error:  # deterministic: no retry mends it; shown as failed instead
+            raise _cannot_prepare(error) from None
         async with database():
             stored, created = await self.store.save_letter(StoredLetter(
                 reference=letter.reference, key=letter.key, template=letter.template,
@@ -85,10 +85,11 @@ class ComplaintActivities:
         investigator = notice.task.assignee if notice.task else None
         try:
             recipients = self.directory.addresses(notice.authority, notice.roles, investigator, notice.topic)
-        except UnknownRole as error:
+            attachments = invites(notice)
+        except Exception as error:
             # Nothing stored: once the directory is fixed, a retry stores it with its addresses.
             # (Its task is on the case already: the read model has it from the status record.)
-            raise ApplicationError(str(error), type="UnknownRole", non_retryable=True) from None
+            raise _cannot_prepare(error) from None
         async with database():
             stored, _ = await self.store.save_notification(StoredNotification(
                 reference=notice.reference, key=notice.key, about=notice.about,
@@ -99,7 +100,7 @@ class ComplaintActivities:
                 await self.store.open_task(notice.reference, notice.task, notice.on)
         if stored.mailed_at is None and stored.recipients:
             await self._mail(self.store.note_notification_error, stored.id, lambda: self.mailer.send(
-                stored.recipients, notice_subject(stored), notification_html(stored), stored.body, invites(notice),
+                stored.recipients, notice_subject(stored), notification_html(stored), stored.body, attachments,
                 message_id=self._message_id("notice", stored.id, stored.reference),
             ))
             await after_mailing(self.store.mark_notification_mailed, stored.id)
@@ -141,6 +142,14 @@ class ComplaintActivities:
             return [email] if email else []  # no email: the letter is stored for posting
         roles = ["link_officer", *COPIES.get(letter.template, [])]
         return self.directory.addresses(letter.complaint.authority, roles)
+
+
+def _cannot_prepare(error: Exception) -> ApplicationError:
+    """A letter or notice that cannot be rendered or addressed: the same on every retry, so it
+    fails for good and coordinators see why (a bug, a directory to fix), never retried for ever."""
+    known = isinstance(error, (LetterError, UnknownRole))
+    message = str(error) if known else f"cannot prepare it: {type(error).__name__}: {error}"
+    return ApplicationError(message[:500], type=type(error).__name__, non_retryable=True)
 
 
 async def after_mailing(mark: Callable[[int], Awaitable[None]], row_id: int) -> None:

@@ -105,9 +105,11 @@ def copies(smtp: FaultySmtp, row: Row) -> int:
     return sum(1 for m in list(smtp.delivered) if m.message_id == row.message_id)
 
 
-async def all_mailed(pool: asyncpg.Pool, references: list[str]) -> list[Row] | None:
+async def all_mailed(pool: asyncpg.Pool, references: list[str], count: int = 1) -> list[Row] | None:
+    """The rows once at least `count` are stored and every one is mailed (letters and notices
+    go just after the event that caused them is answered)."""
     found = await rows(pool, references)
-    return found if found and all(r.mailed or not r.addressed for r in found) else None
+    return found if len(found) >= count and all(r.mailed or not r.addressed for r in found) else None
 
 
 def assert_sent_once(found: list[Row], smtp: FaultySmtp, *, except_keys: set[tuple[str, str]] = frozenset()) -> int:

@@ -46,7 +46,8 @@ async def _restart_under_load(pg_pool, server, worker, smtp, queue) -> None:  # 
     for complaint in in_flight:
         await handles[complaint.reference].execute_update(
             ComplaintWorkflow.forwarded_to_investigation, ForwardedToInvestigation())
-    await until(lambda: all_mailed(pg_pool, references), 20, "acknowledgements and T3 notices")
+    await until(lambda: all_mailed(pg_pool, references, len(waiting) + len(in_flight)), 20,
+                "acknowledgements and T3 notices")
     timers = {ref: await until(lambda: pending_timers(h), 10, "a timer") for ref, h in handles.items()}
 
     for complaint in in_flight:
@@ -85,7 +86,7 @@ async def _restart_under_load(pg_pool, server, worker, smtp, queue) -> None:  # 
         await handles[complaint.reference].execute_update(
             ComplaintWorkflow.forwarded_to_investigation, ForwardedToInvestigation())
 
-    found = await until(lambda: all_mailed(pg_pool, references), 60, "every letter to be mailed")
+    found = await until(lambda: all_mailed(pg_pool, references, 12), 60, "every letter to be mailed")
     letters = sorted((r.reference, r.what) for r in found if r.kind == "letter")
     assert letters == sorted(
         [(c.reference, "acknowledgement") for c in waiting]
