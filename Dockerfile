@@ -25,7 +25,11 @@ COPY api ./api
 COPY letters ./letters
 COPY ombudsflow ./ombudsflow
 COPY config ./config
-RUN pip install . && useradd --system --home-dir /app ombudsflow
+# Bytecode for everything, written now: the worker's sandbox imports workflows/ afresh for
+# every complaint it loads, and PYTHONDONTWRITEBYTECODE (above) would have it compile the
+# source each time (worker/main.py compile_workflow_modules; the user below cannot write).
+RUN pip install --compile . && python -m compileall -q /app \
+    && useradd --system --home-dir /app ombudsflow
 # The installed package cannot see the checkout's config/: name the example explicitly
 # (mount your own file and point DIRECTORY_FILE at it).
 ENV DIRECTORY_FILE=/app/config/directory.example.toml
