@@ -343,19 +343,15 @@ class Allocator:
         )
         return Ranking(case, candidates, tuple(excluded))
 
-    def refusal(self, investigator: str, case: Case, *, reason: str | None,
-                unlisted: Literal["refuse", "accept"] = "refuse") -> str | None:
+    def refusal(self, investigator: str, case: Case, *, reason: str | None) -> str | None:
         """Why allocating `case` to `investigator` must be refused (None: it may go ahead).
 
-        Refused: an id the directory does not list (unless it accepts unlisted ids), a
-        conflict of interest, and going over the cap without a reason. Absence is not a
-        refusal: the coordinator may know better (back tomorrow), and the workbench already
-        leaves them out of its suggestions.
+        Refused: an id the directory does not list, a conflict of interest, and going over
+        the cap without a reason. Absence is not a refusal: the coordinator may know better
+        (back tomorrow), and the workbench already leaves them out of its suggestions.
         """
         found = {i.id: i for i in self.investigators}.get(investigator)
         if found is None:
-            if unlisted == "accept":
-                return None
             ids = sorted(i.id for i in self.investigators)
             listed = ", ".join(ids[:12]) + (f" and {len(ids) - 12} more" if len(ids) > 12 else "")
             return (f"no investigator {investigator!r} in the directory (its investigators: "

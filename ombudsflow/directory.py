@@ -13,8 +13,10 @@ transport request goes to transport, not to housing repairs.
 
 The investigators (`[investigators."<id>"]`) are there too, with what allocation needs of
 each (SPEC.md "Allocation"): their optimum caseload, subjects they prefer, councils they must
-not take, whether new in post, and whether they take allocations this week. The file is
-edited as the team changes (weekly, for absences), so readers reload it when it changes.
+not take, whether new in post, and whether they take allocations this week. A case is
+allocated only to an investigator listed here: any other id is refused, since nobody could
+say whether they have room or a conflict. The file is edited as the team changes (weekly,
+for absences), so readers reload it when it changes.
 """
 
 from __future__ import annotations
@@ -43,8 +45,7 @@ INVESTIGATOR_KEYS = frozenset({
     "name", "team", "email", "max_points", "max_cases", "subjects", "conflicts", "new_in_post",
     "part_time", "taking_allocations", "note",
 })
-# What an allocation to an id the directory does not list gets (`[allocation]`): refused
-# (409), or accepted as typed while the team's entries are still being filled in.
+# What a complaint or link officer naming a council the directory does not list gets.
 UNLISTED = ("refuse", "accept")
 # Top-level keys, before any section: the list of councils and what an unlisted one gets.
 TOP_KEYS = frozenset({"unlisted_councils", "known_councils"})
@@ -81,8 +82,8 @@ class Directory:
     ombudsman: dict[str, list[str]]
     default: dict[str, list[str]]
     councils: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    # Everyone a case may be allocated to: an allocation to an id not listed is refused.
     investigators: dict[str, Investigator] = field(default_factory=dict)
-    unlisted_investigators: str = "refuse"
     # Councils named with no section (their contacts are all [default]'s).
     known_councils: tuple[str, ...] = ()
     unlisted_councils: str = "refuse"
@@ -101,7 +102,7 @@ class Directory:
 
     @classmethod
     def from_dict(cls, data: dict) -> Directory:
-        unknown = set(data) - {"ombudsman", "default", "councils", "investigators", "allocation"} - TOP_KEYS
+        unknown = set(data) - {"ombudsman", "default", "councils", "investigators"} - TOP_KEYS
         if unknown:
             raise ValueError(f"directory: unknown sections {sorted(unknown)}")
         unlisted_councils = data.get("unlisted_councils", "refuse")
@@ -115,12 +116,6 @@ class Directory:
         service_areas = {"": _by_subject(data.get("default", {}), "[default]")}
         service_areas.update({name: _by_subject(section, f'[councils."{name}"]')
                               for name, section in councils.items()})
-        allocation = data.get("allocation", {})
-        if set(allocation) - {"unlisted_investigators"}:
-            raise ValueError(f"directory [allocation]: unknown keys {sorted(set(allocation) - {'unlisted_investigators'})}")
-        unlisted = allocation.get("unlisted_investigators", "refuse")
-        if unlisted not in UNLISTED:
-            raise ValueError(f"directory [allocation]: unlisted_investigators must be one of {UNLISTED}, not {unlisted!r}")
         return cls(
             ombudsman=_roles(data.get("ombudsman", {}), OMBUDSMAN_ROLES, "[ombudsman]"),
             default=_roles(data.get("default", {}), COUNCIL_ROLES, "[default]"),
@@ -132,7 +127,6 @@ class Directory:
                 inv_id: _investigator(inv_id, section)
                 for inv_id, section in data.get("investigators", {}).items()
             },
-            unlisted_investigators=unlisted,
             known_councils=tuple(n.strip() for n in known),
             unlisted_councils=unlisted_councils,
             service_areas={k: v for k, v in service_areas.items() if v},

@@ -19,6 +19,7 @@ from api.pages.events import EVENTS, STAGE_EVENTS, allowed_events
 from api.pages.templating import render
 from api.pages.wording import event_words, role_words
 from api.routes.tasks import find_tasks
+from api.routes.timeline import sees_reasons
 from api.schemas import today_in_london
 from domain.records import TimelineEntry
 from domain.calendar import england_and_wales
@@ -114,6 +115,7 @@ async def complaint_page(reference: str, request: Request, pool: PoolDep) -> HTM
         **record_links(view.stage, getattr(request.state, "user", None)),
         letters=await read_model.letters(pool, reference), pdf_link=pdf_link(request),
         timeline=timeline, happened=happened, button_text=button_text,
+        show_reasons=sees_reasons(getattr(request.state, "user", None)),
         open_tasks=await find_tasks(pool, reference=reference, status="open"),
         back=f"/complaints/{reference}/page",
         can_act=can_act(getattr(request.state, "user", None)),

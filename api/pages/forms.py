@@ -49,7 +49,7 @@ async def complete_from_page(
     form = await read_form(request)
     back = local_path(form.get("back"), "/coordinator")
     try:
-        done = await complete_task(pool, temporal, task_id, _completion(form))
+        done = await complete_task(request, pool, temporal, task_id, _completion(form))
     except ValidationError as invalid:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in invalid.errors())
         return redirect_with_flash(back, "error", f"Task {task_id} was not completed: {problems}.")

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import asyncpg
-from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import BaseModel, Field
 
-from api.deps import PoolDep, SettingsDep, get_backends
+from api.deps import PoolDep, SettingsDep
 from api.schemas import Problem, today_in_london
 from domain.allocation import (
     GROUP_NAMES,
@@ -113,24 +113,24 @@ async def load_workbench(pool: asyncpg.Pool, settings: Settings, today: date, *,
     )
 
 
-async def check_allocation(request: Request, pool: asyncpg.Pool, reference: str,
+async def check_allocation(pool: asyncpg.Pool, settings: Settings, reference: str,
                            event_type: str, update: Any) -> None:
     """409 with the reason when an allocation must not be sent: an investigator the directory
-    does not list (unless it accepts them), one who must not take the council, or one the
-    case would take over their cap without a reason. Called by POST
-    /complaints/{reference}/events before the event goes to the workflow, so nothing
-    changes. Absence is not refused: the workbench leaves the absent out of its suggestions."""
+    does not list, one who must not take the council, or one the case would take over their
+    cap without a reason. Every allocation and reallocation passes here before it goes to the
+    workflow, so nothing changes (api/routes/complaints.py `send_staff_event`: the events
+    route, the task buttons and the pages alike). Absence is not refused: the workbench
+    leaves the absent out of its suggestions."""
     if event_type not in ALLOCATING_EVENTS:
         return
     found = await db.case_on_record(pool, reference)
     if found is None:
         return  # the route answers 404
-    directory = current_directory(get_backends(request).settings)
+    directory = current_directory(settings)
     investigator: str = update.investigator
     load = await db.investigator_caseload(pool, investigator, besides=reference)
     allocator = Allocator(directory.investigators.values(), {investigator: load})
-    problem = allocator.refusal(investigator, found.case, reason=getattr(update, "reason", None),
-                                unlisted=directory.unlisted_investigators)  # type: ignore[arg-type]
+    problem = allocator.refusal(investigator, found.case, reason=getattr(update, "reason", None))
     if problem is not None:
         raise HTTPException(status.HTTP_409_CONFLICT,
                             f"{event_type} refused for {reference}, nothing changed: {problem}")
@@ -254,7 +254,6 @@ class AllocationReport(BaseModel):
     today: date
     council: str | None
     team: str | None
-    unlisted_investigators: str = Field(description="refuse or accept an id the directory does not list")
     investigators: list[InvestigatorView]
     count: int
     unallocated: list[CaseRanking] = Field(description="urgent first, then the oldest receipt")
@@ -328,7 +327,6 @@ async def allocation(pool: PoolDep, settings: SettingsDep, council: Council = No
     bench = await load_workbench(pool, settings, today, council=council or None, team=team or None)
     return AllocationReport(
         today=today, council=bench.council, team=bench.team,
-        unlisted_investigators=bench.directory.unlisted_investigators,
         investigators=[investigator_view(i, bench) for i in bench.investigators],
         count=len(bench.rankings),
         unallocated=[case_ranking(r, today) for r in bench.rankings],

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import asyncpg
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import JSONResponse
+from temporalio.client import Client
 
 from api import read_model
-from api.deps import PoolDep, SettingsDep, TemporalDep
+from api.deps import PoolDep, SettingsDep, TemporalDep, get_backends
 from api.events import EventBody, checked_update, refusal
 from api.routes.allocation import check_allocation, current_directory
 from api.schemas import ComplaintIn, ComplaintView, LetterSummary, Problem, today_in_london
@@ -93,7 +97,9 @@ async def read_complaint(reference: str, pool: PoolDep) -> ComplaintView:
     "/{reference}/events",
     responses={
         **NOT_FOUND,
-        409: {"model": Problem, "description": "The workflow refused the event; it is unchanged"},
+        409: {"model": Problem, "description": "The workflow refused the event, or an allocation "
+                                               "was refused (investigator not listed, conflict of "
+                                               "interest, over the cap without a reason); it is unchanged"},
         503: {"model": Problem, "description": "Temporal, PostgreSQL or a worker did not answer"},
     },
 )
@@ -105,21 +111,31 @@ async def record_event(
     `on` is the day it happened (default today); the signed-in user is kept as `by`.
     """
     update = checked_update(event, today_in_london())  # 422 naming the field
-    user = getattr(request.state, "user", None)
-    update.by = user.name if user is not None else None
     if not await read_model.complaint_exists(pool, reference):
         raise _unknown(reference)
-    # An allocation to an unknown or conflicted investigator, or over cap without a reason:
-    # 409 before anything is sent (api/routes/allocation.py).
-    await check_allocation(request, pool, reference, event.type, update)
-    try:
-        await send_event(temporal, reference, event.type, update)
-    except WorkflowAnswer as answer:
-        raise HTTPException(answer.status, str(answer)) from None
+    await send_staff_event(request, pool, temporal, reference, event.type, update)
     view = await read_model.complaint_view(pool, reference)
     if view is None:
         raise _unknown(reference)
     return view
+
+
+async def send_staff_event(request: Request, pool: asyncpg.Pool, temporal: Client, reference: str,
+                           event_type: str, update: Any) -> None:
+    """Send an event a person recorded to the complaint's workflow: the one path of every
+    such event (this route, `POST /tasks/{id}/complete`, and the pages that use them).
+
+    The signed-in user is kept as `by`. An allocation to an investigator the directory does
+    not list or who must not take the council, or over their cap without a reason, is refused
+    first (api/routes/allocation.py: 409, nothing sent); then the workflow has the last word
+    (HTTPException with its answer's status and reason)."""
+    user = getattr(request.state, "user", None)
+    update.by = user.name if user is not None else None
+    await check_allocation(pool, get_backends(request).settings, reference, event_type, update)
+    try:
+        await send_event(temporal, reference, event_type, update)
+    except WorkflowAnswer as answer:
+        raise HTTPException(answer.status, str(answer)) from None
 
 
 @router.get("/{reference}/letters", responses=NOT_FOUND)

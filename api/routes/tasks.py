@@ -2,10 +2,12 @@
 
 A task ends when its workflow receives the staff event it waits for, so completing a task
 sends that event (T3 is done by `allocated`, T7 by `first_contact_made`, a link officer's
-task by the council's answer...). The read model says which tasks are open; the workflow
-has the last word, so two people completing the same task at once get one success and one
-refusal, never two events. The coordinator's page (api/pages) completes tasks through
-`complete_task` too.
+task by the council's answer...), through the same `send_staff_event` as POST
+/complaints/{reference}/events: the signed-in user kept as `by`, an allocation checked
+against the directory and the caseloads. The read model says which tasks are open; the
+workflow has the last word, so two people completing the same task at once get one success
+and one refusal, never two events. The coordinator's page (api/pages) completes tasks
+through `complete_task` too.
 """
 
 from __future__ import annotations
@@ -13,14 +15,14 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 import asyncpg
-from fastapi import APIRouter, Body, HTTPException, Query, status
+from fastapi import APIRouter, Body, HTTPException, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 from temporalio.client import Client
 
 from api.deps import PoolDep, TemporalDep
-from ombudsflow.db import tasks as tasks_db
+from api.routes.complaints import send_staff_event
 from api.schemas import Problem, TaskView, Text
-from api.temporal import WorkflowAnswer, send_event
+from ombudsflow.db import tasks as tasks_db
 from domain.events import (
     Allocated,
     Closed,
@@ -79,8 +81,10 @@ class Completion(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     decision: Decision | None = Field(None, description="T1: what the assessment decided")
-    investigator: Text | None = Field(None, description="T3: who the case is allocated to")
-    reason: Text | None = Field(None, description="closing a case (T1, T11-review): why")
+    investigator: Text | None = Field(None, description=(
+        "T3: who the case is allocated to, an investigator the directory lists"))
+    reason: Text | None = Field(None, description=(
+        "closing a case (T1, T11-review): why; allocating (T3) over the investigator's cap: why"))
 
 
 class TaskCompleted(BaseModel):
@@ -152,7 +156,7 @@ def completion_event(task: TaskRow, body: Completion) -> tuple[str, Any]:
             forwarded = " (the case was forwarded: T1 ends when it is allocated)" if name == "T1" else ""
             raise TaskProblem(422, f"task {task.id} needs the investigator to allocate the "
                                    f"case to{forwarded}")
-        return "allocated", Allocated(investigator=body.investigator)
+        return "allocated", Allocated(investigator=body.investigator, reason=body.reason)
     if name == "T7":
         return "first_contact_made", FirstContactMade()
     if name == "T11-review":
@@ -169,9 +173,10 @@ def completion_event(task: TaskRow, body: Completion) -> tuple[str, Any]:
 
 
 async def complete_task(
-    pool: asyncpg.Pool, temporal: Client, task_id: str, body: Completion
+    request: Request, pool: asyncpg.Pool, temporal: Client, task_id: str, body: Completion
 ) -> TaskCompleted:
-    """Send the event that completes the task and return the task as it then stands."""
+    """Send the event that completes the task (as the signed-in user, with an allocation's
+    checks) and return the task as it then stands."""
     task = await get_task(pool, task_id)
     if task is None:
         raise TaskProblem(404, f"no task with id {task_id!r}")
@@ -181,9 +186,9 @@ async def complete_task(
                                "there is nothing left to complete")
     event_type, event = completion_event(task, body)
     try:
-        await send_event(temporal, task.reference, event_type, event)
-    except WorkflowAnswer as answer:
-        raise TaskProblem(answer.status, str(answer)) from None
+        await send_staff_event(request, pool, temporal, task.reference, event_type, event)
+    except HTTPException as refused:
+        raise TaskProblem(refused.status_code, str(refused.detail)) from None
     after = await get_task(pool, task_id)
     assert after is not None  # tasks are never deleted
     return TaskCompleted(event=event_type, task=after)
@@ -214,20 +219,23 @@ async def list_tasks(
     "/{task_id:path}/complete",
     responses={
         404: {"model": Problem, "description": "No task with this id"},
-        409: {"model": Problem, "description": "Already done or cancelled, or the workflow "
-                                               "refused the event; nothing changed"},
+        409: {"model": Problem, "description": "Already done or cancelled, the workflow refused "
+                                               "the event, or T3's allocation was refused "
+                                               "(investigator not listed, conflict of interest, "
+                                               "over the cap without a reason); nothing changed"},
         422: {"model": Problem, "description": "T1 needs `decision`, T3 `investigator`"},
         503: {"model": Problem, "description": "Temporal, PostgreSQL or a worker did not answer"},
     },
 )
 async def complete(
     task_id: str,
+    request: Request,
     pool: PoolDep,
     temporal: TemporalDep,
     body: Annotated[Completion | None, Body()] = None,
 ) -> TaskCompleted:
     """Complete a task: send its workflow the event it waits for (ids contain a `/`)."""
     try:
-        return await complete_task(pool, temporal, task_id, body or Completion())
+        return await complete_task(request, pool, temporal, task_id, body or Completion())
     except TaskProblem as problem:
         raise HTTPException(problem.status_code, str(problem)) from None

@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Query, Request, status
 from pydantic import BaseModel, Field
 
 from api import read_model
 from api.deps import PoolDep
 from api.schemas import Problem, today_in_london
 from domain.explain import Explanation
+from ombudsflow.db.store import TimelineLine
 from ombudsflow.db.timeline import case_timeline
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])
@@ -26,7 +27,7 @@ class TimelineLineView(BaseModel):
 
     seq: int = Field(description="position in the case's whole timeline, from 0")
     date: dt.date
-    kind: str = Field(description="letter | deadline | notification | stage | task | event")
+    kind: str = Field(description="letter | deadline | notification | stage | task | event | refused")
     template: str | None = None
     to: str | None = None
     name: str | None = None
@@ -35,6 +36,20 @@ class TimelineLineView(BaseModel):
     request: str | None = None
     stage: str | None = None
     event: str | None = None
+    by: str | None = Field(None, description="an event: who recorded it (None: the system)")
+    recorded: dt.date | None = Field(None, description="an event recorded on a later day than it happened")
+    reason: str | None = Field(None, description=(
+        "an event: the reason kept with it (over the cap, reallocation, closing, complexity "
+        "changed), for the Ombudsman's staff (a council's link officer gets none); refused: "
+        "why an imported history's event was not applied"))
+
+
+def sees_reasons(user: object) -> bool:
+    """Whether `user` sees the reasons kept with events (over the cap, reallocation, closing):
+    the Ombudsman's own staff do; a council's link officer does not, since they speak of the
+    Ombudsman's staff and caseloads (someone's absence, say), which the letters do not quote
+    either."""
+    return getattr(user, "role", None) != "link_officer"
 
 
 class UpcomingView(BaseModel):
@@ -70,12 +85,14 @@ class TimelineView(BaseModel):
 )
 async def timeline(
     reference: str,
+    request: Request,
     pool: PoolDep,
     today: Annotated[dt.date | None, Query(
         description="judge overdue as of this date (default: today in London)"
     )] = None,
 ) -> TimelineView:
-    """What happened to the complaint, and what it still waits for."""
+    """What happened to the complaint, and what it still waits for (the reasons kept with
+    events for the Ombudsman's staff only)."""
     found = await case_timeline(pool, reference, today or today_in_london())
     if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no complaint with reference {reference!r}")
@@ -85,5 +102,12 @@ async def timeline(
     return TimelineView(
         reference=found.reference, stage=found.stage, today=found.today,
         missing_lines=found.missing_lines, future=future,
-        past=[TimelineLineView(seq=line.seq, **vars(line.entry)) for line in found.past],
+        past=[_line(line, sees_reasons(getattr(request.state, "user", None))) for line in found.past],
     )
+
+
+def _line(line: TimelineLine, reasons: bool) -> TimelineLineView:
+    view = TimelineLineView(seq=line.seq, **vars(line.entry))
+    if view.kind == "event" and not reasons:
+        view.reason = None
+    return view

@@ -49,14 +49,14 @@ MEMBERS = {
 }
 
 
-def make_team(folder: Path, unlisted: str = "refuse") -> Team:
+def make_team(folder: Path) -> Team:
     prefix = uuid.uuid4().hex[:6]
     council = listed_council(f"Allocation Borough Council {prefix.upper()}")
     ids = {name: f"{prefix}-{name}" for name in MEMBERS}
     entries = "\n\n".join(
         f'[investigators."{ids[name]}"]\n{toml.format(council=council)}' for name, toml in MEMBERS.items())
     path = folder / f"directory-{prefix}.toml"
-    path.write_text(f'[allocation]\nunlisted_investigators = "{unlisted}"\n\n{entries}\n')
+    path.write_text(f"{entries}\n")
     return Team(prefix, council, path, ids)
 
 

@@ -202,14 +202,19 @@ async def test_over_the_cap_with_a_reason_is_allocated_and_the_reason_kept(syste
     assert kept == "linked to her open case"
 
 
-async def test_the_example_directory_accepts_unlisted_ids_but_not_its_conflicts(system: System) -> None:
-    # The shared system reads the shipped example (unlisted_investigators = "accept"), where
-    # inv-8 must not take Example Borough Council.
+async def test_the_example_directory_refuses_unlisted_ids_and_its_conflicts(system: System) -> None:
+    # The shared system reads the shipped example (and the councils and investigators tests
+    # list), where inv-8 must not take Example Borough Council.
     council = "Example Borough Council"
     reference = await forwarded(system, council)
-    refused = await send(system.http, reference, "allocated", investigator="inv-8")
-    assert refused.status_code == 409 and "conflict of interest" in refused.json()["detail"]
-    accepted = await send(system.http, reference, "allocated", investigator=f"unlisted-{uuid.uuid4().hex[:6]}")
+    before = await unchanged(system, reference)
+    unlisted = f"unlisted-{uuid.uuid4().hex[:6]}"
+    for investigator, words in (("inv-8", "conflict of interest"),
+                                (unlisted, f"no investigator {unlisted!r} in the directory")):
+        refused = await send(system.http, reference, "allocated", investigator=investigator)
+        assert refused.status_code == 409 and words in refused.json()["detail"], refused.text
+        assert (await unchanged(system, reference))["version"] == before["version"]
+    accepted = await send(system.http, reference, "allocated", investigator="inv-7")
     assert accepted.status_code == 200, accepted.text
 
 

@@ -48,7 +48,6 @@ name = "Harry Patel"
         "South", 40, 20, ("Housing", "Planning"), ("Riverside District Council",), False, "annual leave")
     assert (harry.team, harry.max_points, harry.max_cases, harry.taking_allocations) == (
         "Investigation", 50, 25, True)
-    assert directory.unlisted_investigators == "refuse"  # the default
     # A listed email is where their notices go; others keep the role's address.
     assert directory.addresses("X", ["investigator"], investigator="inv-7") == ["grace.lewis@lgo.example"]
     assert directory.addresses("X", ["investigator"], investigator="inv-8") == ["inv-8@lgo.example"]
@@ -81,8 +80,8 @@ max_points = 35
     ('[investigators.x]\nname = "X"\nemail = "not an address"', "is not a valid address"),
     ('[investigators.x]\nname = "X"\ntaking_allocations = "no"', "taking_allocations must be true or false"),
     ('[investigators.x]\nname = "X\\nBcc: all"', "name must be text"),
-    ('[allocation]\nunlisted_investigators = "maybe"', "unlisted_investigators must be one of"),
-    ('[allocation]\nunlisted = "accept"', "unknown keys ['unlisted']"),
+    # Unlisted investigators are always refused: there is no setting to accept them.
+    ('[allocation]\nunlisted_investigators = "accept"', "unknown sections ['allocation']"),
 ])
 def test_a_mistyped_entry_is_refused_when_read(tmp_path: Path, entry: str, problem: str) -> None:
     with pytest.raises(ValueError, match=problem.replace("[", r"\[").replace("]", r"\]").replace("(", r"\(")):

@@ -226,7 +226,6 @@ def test_refusals_name_the_investigator_and_why(allocator: Allocator) -> None:
     housing = case("Housing repairs", "moderate", EXAMPLE)
     unknown = allocator.refusal("nobody", housing, reason=None)
     assert unknown is not None and unknown.startswith("no investigator 'nobody' in the directory")
-    assert allocator.refusal("nobody", housing, reason=None, unlisted="accept") is None
     assert allocator.refusal("harry", housing, reason=None) == (
         "Harry Patel (harry) must not take complaints about Example Borough Council (conflict "
         "of interest in the directory): choose another investigator")

@@ -16,6 +16,7 @@ from temporalio.client import WorkflowExecutionStatus
 from tests.api.helpers import receive, send
 from tests.attention.stack import greek_council, listed
 from tests.faults.ledger import until
+from tests.fixtures.investigators import listed_investigator
 from tests.fixtures.system import System, new_reference
 
 KEY = "T6/council_allocation/council"
@@ -85,7 +86,8 @@ async def test_a_dismissal_the_workflow_refuses_changes_nothing(system: System) 
 async def _failed_council_letter(system: System, council: str, reference: str) -> dict[str, Any]:
     """A complaint allocated to an investigator, whose T6 letter to the council failed for good."""
     await receive(system.http, reference, authority=council)
-    for event, fields in (("forwarded_to_investigation", {}), ("allocated", {"investigator": "inv-att"})):
+    allocated = {"investigator": listed_investigator("att")}
+    for event, fields in (("forwarded_to_investigation", {}), ("allocated", allocated)):
         response = await send(system.http, reference, event, **fields)
         assert response.status_code == 200, response.text
     [item] = await until(lambda: listed(system.http, council, reference), 20, "T6 on the attention list")

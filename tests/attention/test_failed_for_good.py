@@ -31,6 +31,7 @@ from tests.attention.stack import (
 )
 from tests.faults.harness import fault_harness
 from tests.faults.ledger import fired_timers, pending_timers, until
+from tests.fixtures.investigators import listed_investigator
 from tests.fixtures.smtp import SmtpSink
 from tests.fixtures.system import new_reference
 from worker.main import build_worker
@@ -150,7 +151,8 @@ async def test_a_failed_council_letter_goes_out_once_the_directory_is_fixed_and_
         async with build_worker(client, activities(pg_pool, smtp.host, smtp.port, shipped_directory()), queue):
             created = await http.post("/complaints", json=complaint_body(reference, authority=council))
             assert created.status_code == 201, created.text
-            for event in ({"type": "forwarded_to_investigation"}, {"type": "allocated", "investigator": "inv-att"}):
+            allocated = {"type": "allocated", "investigator": listed_investigator("att")}
+            for event in ({"type": "forwarded_to_investigation"}, allocated):
                 response = await http.post(f"/complaints/{reference}/events", json=event)
                 assert response.status_code == 200, response.text
             [item] = await until(lambda: listed(http, council, reference), 20, "T6 on the attention list")

@@ -21,6 +21,7 @@ from ombudsflow.scenario import ScenarioError, parse_scenario
 from tests.api.helpers import complaint_body, london_today, receive, send, settled
 from tests.fixtures.system import System, new_reference
 from tests.fixtures.councils import listed_council
+from tests.fixtures.investigators import listed_investigator
 
 SCRIPT = "<script>alert(1)</script>"
 NAME = f'{SCRIPT} Zoë Ñandú 李小龍 مرحبا 🙂 "double" & \'single\''
@@ -45,9 +46,14 @@ async def test_hostile_text_renders_as_text_in_letters_and_pages(system: System)
     reference = new_reference("HOSTILE")
     await receive(system.http, reference, authority=AUTHORITY, subject=SUBJECT,
                   complainant={"name": NAME, "email": "hostile@example.org"})
-    for event in ({"type": "forwarded_to_investigation"}, {"type": "allocated", "investigator": f"inv {SCRIPT}"}):
-        response = await send(system.http, reference, event.pop("type"), **event)
-        assert response.status_code == 200, response.text
+    assert (await send(system.http, reference, "forwarded_to_investigation")).status_code == 200
+    # No investigator has a hostile id (the directory's ids are plain), so none is allocated
+    # one; a hostile name is listed, and shown as text wherever investigators are listed.
+    hostile = await send(system.http, reference, "allocated", investigator=f"inv {SCRIPT}")
+    assert hostile.status_code == 409 and "in the directory" in hostile.json()["detail"], hostile.text
+    investigator = listed_investigator("hostile", name=NAME)
+    allocated = await send(system.http, reference, "allocated", investigator=investigator)
+    assert allocated.status_code == 200, allocated.text
 
     await settled(system.http, reference, letters=3)  # the allocation letters go just after the event
     letters = (await system.http.get(f"/complaints/{reference}/letters")).json()
@@ -63,6 +69,9 @@ async def test_hostile_text_renders_as_text_in_letters_and_pages(system: System)
     complaint_page = await system.http.get(f"/complaints/{reference}/page")
     assert complaint_page.status_code == 200
     assert_shown_as_text(complaint_page.text, NAME, SUBJECT, AUTHORITY)
+    workbench = await system.http.get("/workbench")
+    assert workbench.status_code == 200
+    assert_shown_as_text(workbench.text, NAME)  # this week's caseloads name the investigator
     council_page = await system.http.get(f"/councils/{quote(AUTHORITY, safe='')}")
     assert council_page.status_code == 200, (council_page.url, council_page.text[-800:])
     assert_shown_as_text(council_page.text, AUTHORITY)

@@ -114,7 +114,7 @@ async def test_past_and_future(http: httpx.AsyncClient, pg_store: PgStore) -> No
     assert body["past"][5] == {
         "seq": 5, "date": "2027-01-12", "kind": "deadline", "template": None, "to": None,
         "name": "INFO-1", "due": "2027-01-19", "about": None, "request": None, "stage": None,
-        "event": None,
+        "event": None, "by": None, "recorded": None, "reason": None,
     }
 
     # Soonest first; T1 and T3 were met, so they are past, not future. INFO-1 is the open

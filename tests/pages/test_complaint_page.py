@@ -1,15 +1,18 @@
 """A complaint's page in a real browser: stage, deadlines with their explanations, letters
-that open, and the timeline."""
+that open, and the timeline with who recorded each event and the reason kept with it (for
+the Ombudsman's staff: the council's link officer sees who, not why)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 from playwright.async_api import Page, expect
 
 from tests.api.helpers import london_today, receive, send
-from tests.fixtures.system import System, new_reference
+from tests.fixtures.investigators import listed_investigator
+from tests.fixtures.system import System, bearer, new_reference
 from tests.pages.a11y import audit
 from tests.pages.seed import new_council
 
@@ -20,14 +23,17 @@ async def test_the_complaint_page_explains_each_deadline_and_lists_letters_and_t
     council, reference = new_council("Case"), new_reference("CP")
     received = london_today() - timedelta(days=10)
     await receive(system.http, reference, authority=council, received=received.isoformat())
+    # Over her cap (the case's 2 points of 1), so with a reason.
+    investigator = listed_investigator("page", max_points=1)
+    why = "Linked to her open case about the same estate"
     for event, fields in (("forwarded_to_investigation", {}),
-                          ("allocated", {"investigator": "inv-page"})):
+                          ("allocated", {"investigator": investigator, "reason": why})):
         assert (await send(system.http, reference, event, **fields)).status_code == 200
 
     await page.goto(f"{site}/complaints/{reference}/page")
     await expect(page.get_by_role("heading", level=1)).to_have_text(f"Complaint {reference}")
     await expect(page.locator(".lead")).to_contain_text("Investigation")
-    await expect(page.locator(".summary")).to_contain_text("inv-page")
+    await expect(page.locator(".summary")).to_contain_text(investigator)
 
     # Every deadline, explained in the same words as the complaint's JSON.
     deadlines = (await system.http.get(f"/complaints/{reference}")).json()["deadlines"]
@@ -49,6 +55,19 @@ async def test_the_complaint_page_explains_each_deadline_and_lists_letters_and_t
     timeline = page.locator("ol.timeline")
     await expect(timeline).to_contain_text("Stage: investigation")
     await expect(timeline).to_contain_text("Letter “allocation” sent to the complainant")
+    allocated = timeline.locator("li.event").filter(has_text="Allocated to an investigator")
+    await expect(allocated).to_contain_text("recorded by test-admin-")
+    await expect(allocated.locator("[data-reason]")).to_have_text(f"Reason given: {why}")
+    await expect(timeline.locator("[data-reason]")).to_have_count(1)  # no other event kept one
+    [line] = [x for x in (await system.http.get(f"/complaints/{reference}/timeline")).json()["past"]
+              if x["event"] == "allocated"]
+    assert (line["reason"], line["by"][:11]) == (why, "test-admin-")
+    async with httpx.AsyncClient(transport=system.transport, base_url="http://api",
+                                 headers=await bearer(system.pool, "link_officer", council)) as theirs:
+        their_page = await theirs.get(f"/complaints/{reference}/page")
+        their_past = (await theirs.get(f"/complaints/{reference}/timeline")).json()["past"]
+    assert their_page.status_code == 200 and line["by"] in their_page.text and why not in their_page.text
+    assert [x for x in their_past if x["event"] == "allocated"] == [{**line, "reason": None}]
     await expect(page.locator("ul.timeline")).to_contain_text("Investigator's first contact")
     # A PDF link beside each letter exactly when the API serves letters as PDF.
     paths = (await system.http.get("/openapi.json")).json()["paths"]

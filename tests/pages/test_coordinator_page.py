@@ -1,5 +1,6 @@
 """The coordinator's page in a real browser: the unallocated list, and task buttons that send
-the workflow its event, by mouse, by keyboard and without JavaScript."""
+the workflow its event, by mouse, by keyboard and without JavaScript; an allocation the
+directory refuses (not listed, conflict of interest, over the cap) comes back in words."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 from playwright.async_api import Browser, Page, expect
 
 from tests.api.helpers import london_today, receive, send
+from tests.fixtures.investigators import listed_investigator
 from tests.fixtures.system import System, new_reference, sign_in
 from tests.pages.a11y import audit
 from tests.pages.seed import new_council, open_task
@@ -72,8 +74,9 @@ async def test_a_coordinator_allocates_with_the_button_and_the_workflow_moves_on
     council, reference = new_council("Alloc"), new_reference("CA")
     await forwarded_for_allocation(system, reference, council)
 
+    investigator = listed_investigator("pages")
     await page.goto(coordinator(site, council))
-    await allocate(page, reference, "inv-pages")
+    await allocate(page, reference, investigator)
 
     await expect(page.locator(".notice-success")).to_contain_text(f"T3 on {reference} is done")
     await expect(page.locator(".notice-success")).to_contain_text("investigation stage")
@@ -83,7 +86,7 @@ async def test_a_coordinator_allocates_with_the_button_and_the_workflow_moves_on
     assert (back.path, parse_qs(back.query)) == ("/coordinator", {"council": [council]})
     await page.screenshot(path=artifacts / "coordinator-allocated.png", full_page=True)
     view = (await system.http.get(f"/complaints/{reference}")).json()
-    assert (view["stage"], view["investigator"]) == ("investigation", "inv-pages")
+    assert (view["stage"], view["investigator"]) == ("investigation", investigator)
 
     # Reloading shows the page without the message: nothing is sent twice.
     await page.reload()
@@ -126,9 +129,10 @@ async def test_a_refusal_comes_back_as_a_message_and_changes_nothing(
     await forwarded_for_allocation(system, reference, council)
     await page.goto(coordinator(site, council))
     # Someone else allocates it through the API while this page is open...
-    assert (await send(system.http, reference, "allocated", investigator="inv-api")).status_code == 200
+    first = listed_investigator("api")
+    assert (await send(system.http, reference, "allocated", investigator=first)).status_code == 200
     # ...so the button on the stale page is refused, with the reason.
-    await allocate(page, reference, "inv-late")
+    await allocate(page, reference, listed_investigator("late"))
     notice = page.locator(".notice-error")
     await expect(notice).to_have_attribute("role", "alert")
     await expect(notice).to_contain_text(f"Nothing was recorded. Task {reference}/T3 is already done")
@@ -136,7 +140,31 @@ async def test_a_refusal_comes_back_as_a_message_and_changes_nothing(
     assert await audit(page) == []
     await page.screenshot(path=artifacts / "coordinator-refused.png", full_page=True)
     view = (await system.http.get(f"/complaints/{reference}")).json()
-    assert view["investigator"] == "inv-api"
+    assert view["investigator"] == first
+
+
+async def test_an_allocation_the_directory_refuses_comes_back_with_its_reason(
+    system: System, site: str, page: Page, artifacts: Path
+) -> None:
+    council, reference = new_council("Refused"), new_reference("CR")
+    await forwarded_for_allocation(system, reference, council)
+    conflicted = listed_investigator("conflicted", name="Conor Flict", conflicts=[council])
+    full = listed_investigator("full", name="Fay Full", max_points=1)
+    await page.goto(coordinator(site, council))
+    notice = page.locator(".notice-error")
+    for investigator, words in (
+        ("nobody-listed", "no investigator 'nobody-listed' in the directory"),
+        (conflicted, f"Conor Flict ({conflicted}) must not take complaints about {council} (conflict of interest"),
+        (full, f"Fay Full ({full}) would be over their cap: over cap: 2 of 1 points with this case"),
+    ):
+        await allocate(page, reference, investigator)
+        await expect(notice).to_contain_text(f"Nothing was recorded. Allocated refused for {reference}, nothing changed")
+        await expect(notice).to_contain_text(words)
+        await expect(task_row(page, reference, "T3")).to_have_count(1)  # still open, still here
+    assert await audit(page) == []
+    await page.screenshot(path=artifacts / "coordinator-allocation-refused.png", full_page=True)
+    view = (await system.http.get(f"/complaints/{reference}")).json()
+    assert (view["stage"], view["investigator"]) == ("awaiting_allocation", None)
 
 
 async def test_the_task_button_is_reached_and_pressed_with_the_keyboard(
@@ -163,7 +191,8 @@ async def test_the_task_button_is_reached_and_pressed_with_the_keyboard(
             break
     await expect(field).to_be_focused()
     assert await field.evaluate("el => getComputedStyle(el).outlineColor") == YELLOW
-    await page.keyboard.type("inv-keys")
+    investigator = listed_investigator("keys")
+    await page.keyboard.type(investigator)
     await page.keyboard.press("Tab")
     button = task_row(page, reference, "T3").get_by_role("button", name="Allocate")
     await expect(button).to_be_focused()
@@ -173,7 +202,7 @@ async def test_the_task_button_is_reached_and_pressed_with_the_keyboard(
 
     await expect(page.locator(".notice-success")).to_contain_text(f"T3 on {reference} is done")
     view = (await system.http.get(f"/complaints/{reference}")).json()
-    assert (view["stage"], view["investigator"]) == ("investigation", "inv-keys")
+    assert (view["stage"], view["investigator"]) == ("investigation", investigator)
 
 
 async def test_the_button_works_without_javascript(
@@ -181,17 +210,18 @@ async def test_the_button_works_without_javascript(
 ) -> None:
     council, reference = new_council("NoScript"), new_reference("CN")
     await forwarded_for_allocation(system, reference, council)
+    investigator = listed_investigator("plain")
     context = await browser.new_context(java_script_enabled=False)
     await sign_in(context, system, site)
     try:
         page = await context.new_page()
         await page.goto(coordinator(site, council))
-        await allocate(page, reference, "inv-plain")
+        await allocate(page, reference, investigator)
         await expect(page.locator(".notice-success")).to_contain_text(f"T3 on {reference} is done")
     finally:
         await context.close()
     view = (await system.http.get(f"/complaints/{reference}")).json()
-    assert view["investigator"] == "inv-plain"
+    assert view["investigator"] == investigator
 
 
 async def test_a_form_from_another_site_or_back_to_another_site_is_refused(system: System) -> None:
@@ -199,7 +229,8 @@ async def test_a_form_from_another_site_or_back_to_another_site_is_refused(syste
     council, reference = new_council("Origin"), new_reference("CO")
     task = await forwarded_for_allocation(system, reference, council)
     url = f"/pages/tasks/{task['id']}/complete"
-    form = {"investigator": "inv-x", "back": "https://elsewhere.example/phish"}
+    investigator = listed_investigator("origin")
+    form = {"investigator": investigator, "back": "https://elsewhere.example/phish"}
 
     cross_site = await system.http.post(url, data=form, headers={"Origin": "https://elsewhere.example"})
     assert cross_site.status_code == 403
@@ -208,4 +239,4 @@ async def test_a_form_from_another_site_or_back_to_another_site_is_refused(syste
     same_site = await system.http.post(url, data=form, headers={"Origin": "http://api"})
     assert same_site.status_code == 303
     assert same_site.headers["location"] == "/coordinator"  # never off the site
-    assert (await system.http.get(f"/complaints/{reference}")).json()["investigator"] == "inv-x"
+    assert (await system.http.get(f"/complaints/{reference}")).json()["investigator"] == investigator

@@ -25,6 +25,7 @@ from tests.attention.stack import (
     LINK_OFFICER, activities, api, give_entry, greek_council, listed, settings_for, shipped_directory,
 )
 from tests.faults.ledger import until
+from tests.fixtures.investigators import listed_investigator
 from tests.fixtures.system import System, new_reference, sign_in
 from tests.pages.a11y import audit
 from tests.pages.conftest import serving
@@ -68,7 +69,8 @@ async def failed_council_letter(http: httpx.AsyncClient, council: str, reference
 
     created = await http.post("/complaints", json=complaint_body(reference, authority=council))
     assert created.status_code == 201, created.text
-    for event in ({"type": "forwarded_to_investigation"}, {"type": "allocated", "investigator": "inv-pages"}):
+    allocated = {"type": "allocated", "investigator": listed_investigator("pages")}
+    for event in ({"type": "forwarded_to_investigation"}, allocated):
         response = await http.post(f"/complaints/{reference}/events", json=event)
         assert response.status_code == 200, response.text
     await until(lambda: listed(http, council, reference), 20, "T6 on the attention list")

@@ -1,5 +1,7 @@
 """GET /tasks filters and POST /tasks/{id}/complete: each task ends with the event its
-workflow waits for; twice, unknown, incomplete or refused completions change nothing."""
+workflow waits for; twice, unknown, incomplete or refused completions change nothing. T3's
+allocation meets the same checks as POST /complaints/{ref}/events' (an investigator the
+directory lists, no conflict of interest, over the cap only with a reason)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import httpx
 
 from domain.records import Task
 from tests.api.helpers import london_today, receive, send
+from tests.fixtures.investigators import listed_investigator
 from tests.fixtures.system import System, new_reference
 from tests.pages.seed import new_council, open_task, request, seed_case
 
@@ -86,21 +89,54 @@ async def test_allocating_completes_t3_once_and_a_second_time_is_refused(system:
     assert "investigator" in missing.json()["detail"]
     assert (await system.http.get(f"/complaints/{reference}")).json()["stage"] == "awaiting_allocation"
 
-    done = await complete(system.http, task["id"], {"investigator": "inv-tasks"})
+    investigator = listed_investigator("tasks")
+    done = await complete(system.http, task["id"], {"investigator": investigator})
     assert done.status_code == 200, done.text
     body = done.json()
     assert body["event"] == "allocated"
     assert (body["task"]["status"], body["task"]["closed_on"]) == ("done", london_today().isoformat())
     assert body["task"]["stage"] == "investigation"
     view = (await system.http.get(f"/complaints/{reference}")).json()
-    assert (view["stage"], view["investigator"]) == ("investigation", "inv-tasks")
+    assert (view["stage"], view["investigator"]) == ("investigation", investigator)
 
-    again = await complete(system.http, task["id"], {"investigator": "inv-other"})
+    again = await complete(system.http, task["id"], {"investigator": listed_investigator("other")})
     assert again.status_code == 409
     assert again.json()["detail"] == (
         f"task {task['id']} is already done on {london_today().isoformat()}: "
         "there is nothing left to complete")
-    assert (await system.http.get(f"/complaints/{reference}")).json()["investigator"] == "inv-tasks"
+    assert (await system.http.get(f"/complaints/{reference}")).json()["investigator"] == investigator
+
+
+async def test_t3_refuses_what_the_events_route_refuses_and_keeps_who_and_why(system: System) -> None:
+    council, reference = new_council("Refusing"), new_reference("TA")
+    await receive(system.http, reference, authority=council)
+    assert (await send(system.http, reference, "forwarded_to_investigation")).status_code == 200
+    task = await open_task(system.http, reference, "T3")
+    conflicted = listed_investigator("conflicted", conflicts=[council])
+    full = listed_investigator("full", max_cases=0)
+
+    for investigator, words in (
+        ("nobody-listed", "no investigator 'nobody-listed' in the directory"),
+        (conflicted, f"must not take complaints about {council} (conflict of interest"),
+        (full, "would be over their cap: over cap: 1 of 0 cases with this case; allocate over the "
+               "cap only with a reason"),
+    ):
+        refused = await complete(system.http, task["id"], {"investigator": investigator})
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["detail"].startswith(f"allocated refused for {reference}, nothing changed: ")
+        assert words in refused.json()["detail"]
+    view = (await system.http.get(f"/complaints/{reference}")).json()
+    assert (view["stage"], view["investigator"]) == ("awaiting_allocation", None)
+    assert (await open_task(system.http, reference, "T3"))["id"] == task["id"]  # still open
+
+    # Over the cap with a reason: allocated, the reason and who recorded it kept with the event.
+    done = await complete(system.http, task["id"], {"investigator": full, "reason": "linked to her open case"})
+    assert done.status_code == 200, done.text
+    assert (done.json()["event"], done.json()["task"]["status"]) == ("allocated", "done")
+    timeline = (await system.http.get(f"/complaints/{reference}/timeline")).json()
+    [line] = [x for x in timeline["past"] if x["event"] == "allocated"]
+    assert line["reason"] == "linked to her open case"
+    assert line["by"].startswith("test-admin-")
 
 
 async def test_two_people_completing_one_task_at_once_get_one_success(system: System) -> None:
@@ -108,12 +144,13 @@ async def test_two_people_completing_one_task_at_once_get_one_success(system: Sy
     await receive(system.http, reference)
     assert (await send(system.http, reference, "forwarded_to_investigation")).status_code == 200
     task = await open_task(system.http, reference, "T3")
+    first, second = listed_investigator("a"), listed_investigator("b")
     answers = await asyncio.gather(
-        complete(system.http, task["id"], {"investigator": "inv-a"}),
-        complete(system.http, task["id"], {"investigator": "inv-b"}),
+        complete(system.http, task["id"], {"investigator": first}),
+        complete(system.http, task["id"], {"investigator": second}),
     )
     assert sorted(a.status_code for a in answers) == [200, 409]
-    winner = "inv-a" if answers[0].status_code == 200 else "inv-b"
+    winner = first if answers[0].status_code == 200 else second
     loser = next(a for a in answers if a.status_code == 409).json()["detail"]
     # Refused by the read model (already done) or, if both read it open, by the workflow.
     assert "already done" in loser or "allocated refused" in loser
@@ -157,7 +194,7 @@ async def test_t1_is_done_once_the_case_is_forwarded(system: System) -> None:
     assert "already done" in again.json()["detail"]
 
     t3 = await open_task(system.http, reference, "T3")
-    allocated = await complete(system.http, t3["id"], {"investigator": "inv-t1"})
+    allocated = await complete(system.http, t3["id"], {"investigator": listed_investigator("t1")})
     assert allocated.status_code == 200, allocated.text
     assert allocated.json()["event"] == "allocated"
     states = {t["name"]: t["status"] for t in await tasks(system.http, reference=reference)}
@@ -201,7 +238,7 @@ async def test_a_refused_event_is_a_conflict_with_the_workflows_reason(system: S
                                 title="Allocate to an investigator", due=today)])
     assert stale.stage == "awaiting_allocation"
 
-    response = await complete(system.http, f"{reference}/T3", {"investigator": "inv-x"})
+    response = await complete(system.http, f"{reference}/T3", {"investigator": listed_investigator("x")})
     assert response.status_code == 409
     assert "still in assessment" in response.json()["detail"]  # the workflow's own words
 
@@ -209,7 +246,7 @@ async def test_a_refused_event_is_a_conflict_with_the_workflows_reason(system: S
 async def test_the_review_task_closes_the_case_with_a_reason(system: System) -> None:
     reference = new_reference("TV")
     await receive(system.http, reference)
-    for event, fields in (("forwarded_to_investigation", {}), ("allocated", {"investigator": "i"}),
+    for event, fields in (("forwarded_to_investigation", {}), ("allocated", {"investigator": listed_investigator()}),
                           ("draft_decision_issued", {}),
                           ("final_decision_issued", {"outcome": "no fault"}),
                           ("review_requested", {"requested_by": "complainant"})):
