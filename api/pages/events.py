@@ -8,7 +8,9 @@ Plain HTML forms: no JavaScript. A form with mistakes comes back with a GOV.UK e
 whose links go to the fields; what cannot be undone (closing, a final decision) asks for
 confirmation first; the workflow's refusal (409) comes back in its own words; success is a
 redirect to the complaint with a message (Post/Redirect/Get). Fields are read from each
-event's model, so an event that gains a field gains it on its form.
+event's model, so an event that gains a field gains it on its form. An allocation's or a
+reallocation's investigator is chosen from the directory, each with their caseload, those
+who must not take the council left out and said so.
 """
 
 from __future__ import annotations
@@ -32,7 +34,10 @@ from api.events import EVENT_MODELS
 from api.pages.forms import read_form
 from api.pages.templating import redirect_with_flash, render, same_origin
 from api.policy import COUNCIL_EVENTS
+from api.routes.allocation import ALLOCATING_EVENTS, current_directory
 from api.schemas import ComplaintIn, today_in_london
+from domain.allocation import Caseload
+from ombudsflow.db import allocation as allocation_db
 from ombudsflow.db.documents import held_for_request, store_documents
 from ombudsflow.documents import (
     ACCEPT,
@@ -86,7 +91,7 @@ STAGE_EVENTS = {
                       "extension_agreed", "draft_decision_issued", "final_decision_issued",
                       "reallocated", "complexity_changed", "closed"],
     "draft_decision": ["final_decision_issued", "evidence_requested", "request_answered",
-                       "extension_agreed", "first_contact_made", "closed"],
+                       "extension_agreed", "first_contact_made", "reallocated", "closed"],
     "decided": ["remedy_completed", "review_requested", "public_report_issued",
                 "extension_agreed", "closed"],
     "public_report": ["council_response_received", "further_report_issued",
@@ -108,6 +113,14 @@ LABELS: dict[str, tuple[str, str]] = {  # field -> (label, hint)
                         "R1, 2027-06-30, Apologise to the complainant"),
     "recommendation": ("Remedy", "The recommendation the council completed."),
     "requested_by": ("Requested by", ""),
+}
+# A field's hint where one event needs its own words.
+EVENT_HINTS: dict[tuple[str, str], str] = {
+    ("allocated", "reason"): "Only when the case takes the investigator over their cap: why. Kept "
+                             "with the allocation on the complaint's timeline.",
+    ("reallocated", "reason"): "Why the case moves, for example: leaving the team, long-term "
+                               "absence. Kept on the complaint's timeline; the letters do not "
+                               "quote it.",
 }
 CHOICES: dict[str, list[tuple[str, str]]] = {
     "complexity": [("high", "High"), ("moderate", "Moderate"), ("low", "Low")],
@@ -168,15 +181,79 @@ def _is_list(hint: Any) -> bool:
     return False
 
 
+@dataclass
+class Investigators:
+    """Who an allocation or reallocation may name, for the investigator's list: (id, words)
+    each, the hint saying who is left out and why, and each listed id's name."""
+
+    choices: list[tuple[str, str]]
+    hint: str
+    names: dict[str, str] = field(default_factory=dict)
+
+
+async def investigator_choices(pool: Any, settings: Any, event_type: str, complaint: Any) -> Investigators | None:
+    """The directory's investigators for an allocation's or a reallocation's list, by name,
+    each with the open cases they hold. Left out, and said so in the hint: those who must not
+    take the complaint's council (a conflict of interest is never overridden) and, when the
+    case moves, the investigator who has it. None when the event names no investigator or the
+    directory cannot be read: the field is then typed, and the API's check says what it
+    refuses."""
+    if event_type not in ALLOCATING_EVENTS:
+        return None
+    try:
+        directory = current_directory(settings)
+    except HTTPException:
+        return None
+    loads = await allocation_db.caseloads(pool)
+    council, holder = complaint.authority, complaint.investigator
+    conflicted, choices = [], []
+    for inv in sorted(directory.investigators.values(), key=lambda i: (i.name.casefold(), i.id)):
+        if inv.must_not_take(council):
+            conflicted.append(inv.name)
+        elif not (event_type == "reallocated" and inv.id == holder):
+            load = loads.get(inv.id, Caseload())
+            words = (f"{inv.name} ({inv.id}), {inv.team}: {load.points} of {inv.max_points} points, "
+                     f"{load.cases} of {inv.max_cases} cases")
+            choices.append((inv.id, words + ("" if inv.taking_allocations else ", not taking allocations this week")))
+    left_out = []
+    if conflicted:
+        left_out.append(f"{', '.join(conflicted)}, who must not take complaints about {council}")
+    if event_type == "reallocated" and holder:
+        has_it = directory.investigators.get(holder)
+        left_out.append(f"{has_it.name if has_it else holder}, who has the case now")
+    hint = "From the directory, with the open cases each holds and their cap." + (
+        f" Not listed: {'; '.join(left_out)}." if left_out else "")
+    return Investigators(choices, hint, {i.id: i.name for i in directory.investigators.values()})
+
+
+def recorded_words(event_type: str, reference: str, event: Any, investigators: Investigators | None) -> str:
+    """What the success message says was recorded: an allocation names who has the case now
+    and what follows from it."""
+    title = EVENTS[event_type][0]
+    if event_type not in ALLOCATING_EVENTS:
+        return f"Recorded on {reference}: {title.lower()}."
+    name = (investigators.names if investigators else {}).get(event.investigator)
+    who = f"{name} ({event.investigator})" if name else event.investigator
+    if event_type == "reallocated":
+        return (f"{reference} has moved to {who}; the reason is kept on its timeline. The "
+                "complainant and the council are told in a letter. First contact stays due as "
+                "before, and the next progress updates count from these letters.")
+    over = ", over their cap with the reason kept on its timeline" if getattr(event, "reason", None) else ""
+    return (f"{reference} is allocated to {who}{over}. The allocation letters go to the "
+            "complainant and the council.")
+
+
 def form_fields(event_type: str, open_requests: list[tuple[str, str]], remedies: list[tuple[str, str]],
-                today: date) -> list[Field]:
-    """The form's fields, read from the event's model: a field it gains is asked for."""
+                today: date, investigators: Investigators | None = None) -> list[Field]:
+    """The form's fields, read from the event's model: a field it gains is asked for. The
+    investigator is chosen from `investigators` (the directory's) when there are any."""
     model = EVENT_MODELS[event_type]
     fields: list[Field] = []
     for name, info in model.model_fields.items():
         if name in ("type", "by"):
             continue
         label, hint = LABELS.get(name, (name.replace("_", " ").capitalize(), ""))
+        hint = EVENT_HINTS.get((event_type, name), hint)
         required = info.is_required()
         kind: Any = "text"
         options: list[tuple[str, str]] = []
@@ -198,6 +275,8 @@ def form_fields(event_type: str, open_requests: list[tuple[str, str]], remedies:
             kind, options = "select", open_requests
         elif name == "recommendation":
             kind, options = "select", remedies
+        elif name == "investigator" and investigators is not None and investigators.choices:
+            kind, options, hint = "select", investigators.choices, investigators.hint
         elif name == "request":
             hint = "An id for the request, like EV-1: letters and the council's list use it." + (
                 " Leave blank for the next INFO number." if not required else "")
@@ -256,6 +335,8 @@ def _message(f: Field, error: dict[str, Any]) -> str:
     if f.kind == "textarea" and len(loc) >= 2 and loc[1].isdigit():
         where = f"Line {int(loc[1]) + 1}" + (f", {loc[2]}" if len(loc) > 2 else "") + ": "
     if kind == "missing" or (kind == "string_too_short" and not error.get("input")):
+        if f.kind == "select" and not where:
+            return f"Choose {label}"
         return f"{where}Enter {label}" if not where else f"{where}missing"
     if f.kind == "date" or (where and loc[-1] == "due"):
         if "date" in kind or "date" in msg.lower() and "YYYY" in msg:
@@ -322,11 +403,13 @@ async def _known(pool: Any, reference: str, event_type: str, request: Request) -
 
 
 @router.get("/complaints/{reference}/record/{event_type}", response_class=HTMLResponse)
-async def record_form(reference: str, event_type: str, request: Request, pool: PoolDep) -> HTMLResponse:
+async def record_form(reference: str, event_type: str, request: Request, pool: PoolDep,
+                      settings: SettingsDep) -> HTMLResponse:
     """The form for one event on one complaint."""
     view = await _known(pool, reference, event_type, request)
     every, remedies = await _case_requests(pool, reference)
-    fields = form_fields(event_type, every, remedies, today_in_london())
+    fields = form_fields(event_type, every, remedies, today_in_london(),
+                         await investigator_choices(pool, settings, event_type, view))
     if event_type in ATTACHING:
         fields.append(documents_field())
     return _page(request, reference, event_type, fields, complaint=view)
@@ -334,7 +417,8 @@ async def record_form(reference: str, event_type: str, request: Request, pool: P
 
 @router.post("/pages/complaints/{reference}/events/{event_type}", response_model=None)
 async def record_from_page(
-    reference: str, event_type: str, request: Request, pool: PoolDep, temporal: TemporalDep
+    reference: str, event_type: str, request: Request, pool: PoolDep, temporal: TemporalDep,
+    settings: SettingsDep,
 ) -> Response:
     """Check the form as the API would, confirm what cannot be undone, then record it."""
     from api.routes.complaints import record_event  # the JSON API's own path
@@ -344,7 +428,8 @@ async def record_from_page(
     view = await _known(pool, reference, event_type, request)
     form, uploads = await _form_and_documents(request, event_type)
     every, remedies = await _case_requests(pool, reference)
-    fields = form_fields(event_type, every, remedies, today_in_london())
+    investigators = await investigator_choices(pool, settings, event_type, view)
+    fields = form_fields(event_type, every, remedies, today_in_london(), investigators)
     if event_type in ATTACHING:
         fields.append(documents_field())
     for f in fields:
@@ -397,7 +482,7 @@ async def record_from_page(
         return redirect_with_flash(back, "success", f"Recorded on {reference}: {title.lower()}, with "
                                                     f"{len(stored)} document{'s' if len(stored) != 1 else ''} "
                                                     "attached.")
-    return redirect_with_flash(back, "success", f"Recorded on {reference}: {title.lower()}.")
+    return redirect_with_flash(back, "success", recorded_words(event_type, reference, event, investigators))
 
 
 async def _form_and_documents(request: Request, event_type: str) -> tuple[dict[str, str], list[tuple[str, bytes]]]:

@@ -16,6 +16,7 @@ EVENTS = {
     "closed_at_assessment": "closed at assessment",
     "forwarded_to_investigation": "forwarded to investigation",
     "allocated": "allocated to an investigator",
+    "reallocated": "moved to another investigator",
     "first_contact_made": "investigator's first contact made",
     "marked_urgent": "marked urgent",
     "information_requested": "information requested from the council",

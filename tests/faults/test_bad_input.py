@@ -72,6 +72,9 @@ async def test_hostile_text_renders_as_text_in_letters_and_pages(system: System)
     workbench = await system.http.get("/workbench")
     assert workbench.status_code == 200
     assert_shown_as_text(workbench.text, NAME)  # this week's caseloads name the investigator
+    form = await system.http.get(f"/complaints/{quote(reference, safe='')}/record/allocated")
+    assert form.status_code == 200
+    assert_shown_as_text(form.text, NAME)  # the investigator's list
     council_page = await system.http.get(f"/councils/{quote(AUTHORITY, safe='')}")
     assert council_page.status_code == 200, (council_page.url, council_page.text[-800:])
     assert_shown_as_text(council_page.text, AUTHORITY)

@@ -4,8 +4,9 @@ skip link); and at a phone's 390 px no page scrolls sideways and every button is
 Screenshots in test-artifacts/pages/every/ and test-artifacts/pages/narrow/.
 
 The pages are filled first: a complaint with an open request, a document and its forms; one
-waiting for allocation (the workbench); one in the read model only with an overdue request,
-an overdue target, an open task and a notice that failed for good (needs attention).
+waiting for allocation (the workbench); one allocated (moving it to another investigator, the
+form and its errors); one in the read model only with an overdue request, an overdue target,
+an open task and a notice that failed for good (needs attention).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from api.policy import COUNCIL_EVENTS
 from domain.records import Deadline, Stage, Task, Undelivered
 from tests.api.helpers import london_today, receive, send
 from tests.documents.samples import PDF
+from tests.fixtures.investigators import listed_investigator
 from tests.fixtures.system import System, new_reference, sign_in
 from tests.pages.a11y import check_page
 from tests.pages.seed import new_council, request, seed_case
@@ -65,15 +67,16 @@ class Filled:
     council: str
     live: str  # at assessment, INFO-1 open, a document attached
     waiting: str  # awaiting allocation
+    allocated: str  # in investigation, its investigator's reason for the allocation kept
     seeded: str  # read model only: overdue request, target and task, a failed notice
-    prefix: str  # a part of all three references
+    prefix: str  # a part of every reference
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def filled(system: System) -> Filled:
     council, today = new_council("Every"), london_today()
     prefix = f"EVERY{uuid.uuid4().hex[:4].upper()}"
-    live, waiting, seeded = (new_reference(prefix) for _ in range(3))
+    live, waiting, allocated, seeded = (new_reference(prefix) for _ in range(4))
     await receive(system.http, live, authority=council)
     assert (await send(system.http, live, "information_requested", request="INFO-1")).status_code == 200
     sent = await system.http.post(f"/complaints/{live}/requests/INFO-1/documents",
@@ -81,6 +84,11 @@ async def filled(system: System) -> Filled:
     assert sent.status_code == 201, sent.text
     await receive(system.http, waiting, authority=council, subject="School transport")
     assert (await send(system.http, waiting, "forwarded_to_investigation")).status_code == 200
+    await receive(system.http, allocated, authority=council, subject="Housing repairs")
+    assert (await send(system.http, allocated, "forwarded_to_investigation")).status_code == 200
+    over = await send(system.http, allocated, "allocated", investigator=listed_investigator("every", max_points=1),
+                      reason="Linked to an open case of hers")
+    assert over.status_code == 200, over.text
     await seed_case(
         system, seeded, council, today, stage=Stage.ASSESSMENT, received=today - timedelta(days=40),
         requests=[request("EV-OVERDUE", today - timedelta(days=9))],
@@ -94,7 +102,7 @@ async def filled(system: System) -> Filled:
                                  on=today - timedelta(days=2), status="failed",
                                  reason="the directory gives no valid address for role 'link_officer'")],
     )
-    return Filled(council, live, waiting, seeded, prefix)
+    return Filled(council, live, waiting, allocated, seeded, prefix)
 
 
 @asynccontextmanager
@@ -127,8 +135,9 @@ async def test_every_page_as_each_role_passes_axe(
     shots = artifacts / "every"
     shots.mkdir(exist_ok=True)
     council = quote(filled.council, safe="")
-    live, waiting, seeded = (quote(r, safe="") for r in (filled.live, filled.waiting, filled.seeded))
-    complaint_pages = [f"/complaints/{r}/page" for r in (live, waiting, seeded)]
+    live, waiting, allocated, seeded = (quote(r, safe="") for r in (
+        filled.live, filled.waiting, filled.allocated, filled.seeded))
+    complaint_pages = [f"/complaints/{r}/page" for r in (live, waiting, allocated, seeded)]
 
     async with signed_in(browser, system, site, None) as page:
         await visit(page, site, "/login", 200, shots, "nobody")
@@ -142,6 +151,7 @@ async def test_every_page_as_each_role_passes_axe(
             ("/find", 404), (f"/find?reference={filled.prefix.lower()}", 200),
             ("/find?reference=NO-SUCH-REF", 404), ("/coordinator/receive", 200),
             *[(f"/complaints/{live}/record/{event}", 200) for event in EVENTS],
+            (f"/complaints/{allocated}/record/reallocated", 200),
             ("/workbench", 200), (f"/workbench/{waiting}", 200),
             ("/complaints/NO-SUCH-REF/page", 404), ("/admin/import", 403),
         ]:
@@ -158,6 +168,12 @@ async def test_every_page_as_each_role_passes_axe(
         await expect(page.locator(".error-summary")).to_contain_text("is not a council the directory lists")
         await check_page(page)
         await page.screenshot(path=shots / "coordinator-receive-errors.png", full_page=True)
+        # The reallocation form sent with nothing chosen and no reason.
+        await page.goto(f"{site}/complaints/{allocated}/record/reallocated")
+        await page.get_by_role("button", name="Reallocate").click()
+        await expect(page.locator(".error-summary")).to_contain_text("Enter reason")
+        await check_page(page)
+        await page.screenshot(path=shots / "coordinator-reallocate-errors.png", full_page=True)
 
     async with signed_in(browser, system, site, "link_officer", filled.council) as page:
         for url, status in [
@@ -172,7 +188,7 @@ async def test_every_page_as_each_role_passes_axe(
 
     async with signed_in(browser, system, site, "operator") as page:
         for url, status in [
-            ("/", 200), ("/coordinator", 200), (f"/councils/{council}", 200), (complaint_pages[2], 200),
+            ("/", 200), ("/coordinator", 200), (f"/councils/{council}", 200), (complaint_pages[-1], 200),
             ("/tasks/page", 200), ("/kpis", 200), ("/coordinator/receive", 403), ("/workbench", 403),
         ]:
             await visit(page, site, url, status, shots, "operator")
