@@ -12,10 +12,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api import read_model
-from api.deps import PoolDep
+from api.deps import PoolDep, SettingsDep
 from api.pages.attention import can_act, reason_in_words, what_in_words
 from api.pages.coordinator import button_text
 from api.pages.events import EVENTS, STAGE_EVENTS, allowed_events
+from api.pages.investigators import task_choices
 from api.pages.templating import render
 from api.pages.wording import event_words, role_words
 from api.routes.tasks import find_tasks
@@ -93,7 +94,8 @@ def record_links(stage: str, user: object) -> dict[str, object]:
 
 
 @router.get("/complaints/{reference}/page", response_class=HTMLResponse)
-async def complaint_page(reference: str, request: Request, pool: PoolDep) -> HTMLResponse:
+async def complaint_page(reference: str, request: Request, pool: PoolDep,
+                         settings: SettingsDep) -> HTMLResponse:
     """The complaint: stage, letters and notices not delivered (with the buttons for a failed
     one), deadlines with how each was worked out (the explanation the
     complaint's JSON carries, from domain/explain.py), letters, timeline."""
@@ -107,6 +109,7 @@ async def complaint_page(reference: str, request: Request, pool: PoolDep) -> HTM
     # Overdue and the next deadline as domain/overdue.py judges them today (one truth).
     _, owes = await case_owed(pool, reference, today, calendar)
     live = [o for o in owes if o.state != "lapsed"]
+    open_tasks = await find_tasks(pool, reference=reference, status="open")
     return render(
         request, "complaint.html", complaint=view, today=today,
         owes=live, overdue_now=[o for o in live if o.state == "overdue"],
@@ -116,7 +119,7 @@ async def complaint_page(reference: str, request: Request, pool: PoolDep) -> HTM
         letters=await read_model.letters(pool, reference), pdf_link=pdf_link(request),
         timeline=timeline, happened=happened, button_text=button_text,
         show_reasons=sees_reasons(getattr(request.state, "user", None)),
-        open_tasks=await find_tasks(pool, reference=reference, status="open"),
+        open_tasks=open_tasks, investigators=await task_choices(pool, settings, open_tasks),
         back=f"/complaints/{reference}/page",
         can_act=can_act(getattr(request.state, "user", None)),
         what_in_words=what_in_words, reason_in_words=reason_in_words,

@@ -1,5 +1,5 @@
 """The coordinator's page: letters and notices that need attention, the unallocated list, and
-open tasks each with a button that ends it."""
+open tasks each with a button that ends it (T3's investigator chosen from the directory)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from api import read_model
-from api.deps import PoolDep
+from api.deps import PoolDep, SettingsDep
 from api.pages.attention import can_act, reason_in_words, what_in_words
+from api.pages.investigators import task_choices
 from api.pages.templating import render
 from api.routes.tasks import TaskRow, find_tasks
 from api.schemas import today_in_london
@@ -52,6 +53,7 @@ def days_overdue(task: TaskRow, today: date) -> int:
 async def coordinator(
     request: Request,
     pool: PoolDep,
+    settings: SettingsDep,
     council: Annotated[str | None, Query(max_length=200)] = None,
     role: Annotated[str | None, Query(max_length=40)] = None,
 ) -> HTMLResponse:
@@ -78,6 +80,7 @@ async def coordinator(
         targets=[t for t in targets if t.state == "overdue"],
         targets_soon=[t for t in targets if t.state == "due_soon"],
         button_text=button_text, days_overdue=days_overdue,
+        investigators=await task_choices(pool, settings, tasks),
         attention=await needs_attention(pool, council=council), can_act=can_act(getattr(request.state, "user", None)),
         what_in_words=what_in_words, reason_in_words=reason_in_words,
         back="/coordinator" + (f"?{query}" if query else ""),

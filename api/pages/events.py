@@ -34,10 +34,9 @@ from api.events import EVENT_MODELS
 from api.pages.forms import read_form
 from api.pages.templating import redirect_with_flash, render, same_origin
 from api.policy import COUNCIL_EVENTS
-from api.routes.allocation import ALLOCATING_EVENTS, current_directory
+from api.pages.investigators import Investigators, investigator_choices
+from api.routes.allocation import ALLOCATING_EVENTS
 from api.schemas import ComplaintIn, today_in_london
-from domain.allocation import Caseload
-from ombudsflow.db import allocation as allocation_db
 from ombudsflow.db.documents import held_for_request, store_documents
 from ombudsflow.documents import (
     ACCEPT,
@@ -179,51 +178,6 @@ def _is_list(hint: Any) -> bool:
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
         return any(_is_list(a) for a in typing.get_args(hint))
     return False
-
-
-@dataclass
-class Investigators:
-    """Who an allocation or reallocation may name, for the investigator's list: (id, words)
-    each, the hint saying who is left out and why, and each listed id's name."""
-
-    choices: list[tuple[str, str]]
-    hint: str
-    names: dict[str, str] = field(default_factory=dict)
-
-
-async def investigator_choices(pool: Any, settings: Any, event_type: str, complaint: Any) -> Investigators | None:
-    """The directory's investigators for an allocation's or a reallocation's list, by name,
-    each with the open cases they hold. Left out, and said so in the hint: those who must not
-    take the complaint's council (a conflict of interest is never overridden) and, when the
-    case moves, the investigator who has it. None when the event names no investigator or the
-    directory cannot be read: the field is then typed, and the API's check says what it
-    refuses."""
-    if event_type not in ALLOCATING_EVENTS:
-        return None
-    try:
-        directory = current_directory(settings)
-    except HTTPException:
-        return None
-    loads = await allocation_db.caseloads(pool)
-    council, holder = complaint.authority, complaint.investigator
-    conflicted, choices = [], []
-    for inv in sorted(directory.investigators.values(), key=lambda i: (i.name.casefold(), i.id)):
-        if inv.must_not_take(council):
-            conflicted.append(inv.name)
-        elif not (event_type == "reallocated" and inv.id == holder):
-            load = loads.get(inv.id, Caseload())
-            words = (f"{inv.name} ({inv.id}), {inv.team}: {load.points} of {inv.max_points} points, "
-                     f"{load.cases} of {inv.max_cases} cases")
-            choices.append((inv.id, words + ("" if inv.taking_allocations else ", not taking allocations this week")))
-    left_out = []
-    if conflicted:
-        left_out.append(f"{', '.join(conflicted)}, who must not take complaints about {council}")
-    if event_type == "reallocated" and holder:
-        has_it = directory.investigators.get(holder)
-        left_out.append(f"{has_it.name if has_it else holder}, who has the case now")
-    hint = "From the directory, with the open cases each holds and their cap." + (
-        f" Not listed: {'; '.join(left_out)}." if left_out else "")
-    return Investigators(choices, hint, {i.id: i.name for i in directory.investigators.values()})
 
 
 def recorded_words(event_type: str, reference: str, event: Any, investigators: Investigators | None) -> str:

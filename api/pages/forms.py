@@ -48,14 +48,19 @@ async def complete_from_page(
         raise HTTPException(status.HTTP_403_FORBIDDEN, "a form from another site cannot complete tasks")
     form = await read_form(request)
     back = local_path(form.get("back"), "/coordinator")
+    # Refused, the task's form comes back as it was sent: over the cap, say, the coordinator
+    # adds a reason to the investigator already chosen.
+    given = {k: form.get(k, "").strip() for k in FIELDS}
     try:
         done = await complete_task(request, pool, temporal, task_id, _completion(form))
     except ValidationError as invalid:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in invalid.errors())
-        return redirect_with_flash(back, "error", f"Task {task_id} was not completed: {problems}.")
+        return redirect_with_flash(back, "error", f"Task {task_id} was not completed: {problems}.",
+                                   task=task_id, given=given)
     except TaskProblem as problem:
         reason = str(problem)
-        return redirect_with_flash(back, "error", f"Nothing was recorded. {reason[:1].upper()}{reason[1:]}.")
+        return redirect_with_flash(back, "error", f"Nothing was recorded. {reason[:1].upper()}{reason[1:]}.",
+                                   task=task_id, given=given)
     task = done.task
     message = (
         f"Task {task.name} on {task.reference} is {task.status}: “{words(done.event)}” is "

@@ -9,8 +9,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from api.deps import PoolDep
+from api.deps import PoolDep, SettingsDep
 from api.pages.coordinator import ROLES, button_text, days_overdue
+from api.pages.investigators import task_choices
 from api.pages.templating import due_state, render
 from api.routes.tasks import find_tasks
 from api.schemas import today_in_london
@@ -24,6 +25,7 @@ WHEN = {"": "Any time", "overdue": "Overdue", "due_soon": "Due within 5 working 
 async def tasks_page(
     request: Request,
     pool: PoolDep,
+    settings: SettingsDep,
     council: Annotated[str | None, Query(max_length=200)] = None,
     role: Annotated[str | None, Query(max_length=40)] = None,
     assignee: Annotated[str | None, Query(max_length=200)] = None,
@@ -45,5 +47,6 @@ async def tasks_page(
         request, "tasks.html", nav="tasks", today=today, council=council, role=role,
         assignee=assignee, when=when, whens=WHEN, roles=ROLES, tasks=tasks,
         button_text=button_text, days_overdue=days_overdue,
+        investigators=await task_choices(pool, settings, tasks),
         back="/tasks/page" + (f"?{query}" if query else ""),
     )

@@ -82,23 +82,32 @@ def in_layout(title: str, body: str, user: Any = None) -> str:
         page_title=title, body=body, user=user, flash=None, bare=user is None)
 
 
-def read_flash(request: Request) -> dict[str, str] | None:
+def read_flash(request: Request) -> dict[str, Any] | None:
+    """The message, and for a task's form sent back, the task's id and what was given."""
     raw = request.cookies.get(FLASH_COOKIE)
     if not raw:
         return None
     try:
         data = json.loads(base64.urlsafe_b64decode(raw.encode()))
-        return {"kind": str(data["kind"]), "message": str(data["message"])}
-    except (ValueError, KeyError, TypeError):
+        given = data.get("given") or {}
+        return {"kind": str(data["kind"]), "message": str(data["message"]), "task": str(data.get("task") or ""),
+                "given": {str(k): str(v) for k, v in given.items()} if isinstance(given, dict) else {}}
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
 def redirect_with_flash(
-    back: str, kind: Literal["success", "error"], message: str
+    back: str, kind: Literal["success", "error"], message: str, *, task: str | None = None,
+    given: dict[str, str] | None = None,
 ) -> RedirectResponse:
-    """303 See Other to `back`, with a message for the page there."""
+    """303 See Other to `back`, with a message for the page there; a task's form refused
+    comes back with what was `given` in it (each value at most 200 characters, the longest
+    the form takes), so the person adds what was missing rather than starting again."""
     response = RedirectResponse(back, status_code=303)
-    value = base64.urlsafe_b64encode(json.dumps({"kind": kind, "message": message}).encode())
+    data: dict[str, Any] = {"kind": kind, "message": message}
+    if task:
+        data |= {"task": task, "given": {k: v[:200] for k, v in (given or {}).items() if v}}
+    value = base64.urlsafe_b64encode(json.dumps(data).encode())
     response.set_cookie(
         FLASH_COOKIE, value.decode(), max_age=120, path="/", httponly=True, samesite="lax"
     )

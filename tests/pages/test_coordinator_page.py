@@ -1,9 +1,15 @@
 """The coordinator's page in a real browser: the unallocated list, and task buttons that send
-the workflow its event, by mouse, by keyboard and without JavaScript; an allocation the
-directory refuses (not listed, conflict of interest, over the cap) comes back in words."""
+the workflow its event, by mouse, by keyboard and without JavaScript. T3's investigator is
+chosen from the directory's list (a conflict of interest left out, and said so); an allocation
+the directory refuses (over the cap without a reason; an id sent that the list does not offer)
+comes back in words with the form as it was sent, and a reason then allocates over the cap."""
 
 from __future__ import annotations
 
+import base64
+import json
+import re
+import uuid
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -38,10 +44,13 @@ async def forwarded_for_allocation(system: System, reference: str, council: str)
     return await open_task(system.http, reference, "T3")
 
 
-async def allocate(page: Page, reference: str, investigator: str) -> None:
-    """Names the investigator on the complaint's T3 row and presses its Allocate button."""
+async def allocate(page: Page, reference: str, investigator: str, reason: str | None = None) -> None:
+    """Chooses the investigator on the complaint's T3 row (the directory's list), gives the
+    reason if any, and presses its Allocate button."""
     row = task_row(page, reference, "T3")
-    await row.get_by_label(f"Investigator for {reference}").fill(investigator)
+    await row.get_by_label(f"Investigator for {reference}").select_option(investigator)
+    if reason is not None:
+        await row.get_by_label("Reason, if over their cap").fill(reason)
     await row.get_by_role("button", name="Allocate").click()
 
 
@@ -127,12 +136,12 @@ async def test_a_refusal_comes_back_as_a_message_and_changes_nothing(
 ) -> None:
     council, reference = new_council("Twice"), new_reference("CT")
     await forwarded_for_allocation(system, reference, council)
+    first, late = listed_investigator("api"), listed_investigator("late")
     await page.goto(coordinator(site, council))
     # Someone else allocates it through the API while this page is open...
-    first = listed_investigator("api")
     assert (await send(system.http, reference, "allocated", investigator=first)).status_code == 200
     # ...so the button on the stale page is refused, with the reason.
-    await allocate(page, reference, listed_investigator("late"))
+    await allocate(page, reference, late)
     notice = page.locator(".notice-error")
     await expect(notice).to_have_attribute("role", "alert")
     await expect(notice).to_contain_text(f"Nothing was recorded. Task {reference}/T3 is already done")
@@ -151,20 +160,52 @@ async def test_an_allocation_the_directory_refuses_comes_back_with_its_reason(
     conflicted = listed_investigator("conflicted", name="Conor Flict", conflicts=[council])
     full = listed_investigator("full", name="Fay Full", max_points=1)
     await page.goto(coordinator(site, council))
+    row = task_row(page, reference, "T3")
+    choose = row.get_by_label(f"Investigator for {reference}")
+
+    # The list is the directory's, each with their caseload; a conflict of interest is left
+    # out, and the hint says who and why.
+    await expect(choose.locator(f'option[value="{full}"]')).to_have_text(
+        f"Fay Full ({full}), Tests: 0 of 1 points, 0 of 25 cases")
+    await expect(choose.locator(f'option[value="{conflicted}"]')).to_have_count(0)
+    await expect(choose).to_have_accessible_description(re.compile(
+        f"Not listed: .*Conor Flict, who must not take complaints about {re.escape(council)}"))
+
+    # Over the cap without a reason: refused in words, the form kept as it was sent...
+    await allocate(page, reference, full)
     notice = page.locator(".notice-error")
-    for investigator, words in (
-        ("nobody-listed", "no investigator 'nobody-listed' in the directory"),
-        (conflicted, f"Conor Flict ({conflicted}) must not take complaints about {council} (conflict of interest"),
-        (full, f"Fay Full ({full}) would be over their cap: over cap: 2 of 1 points with this case"),
-    ):
-        await allocate(page, reference, investigator)
-        await expect(notice).to_contain_text(f"Nothing was recorded. Allocated refused for {reference}, nothing changed")
-        await expect(notice).to_contain_text(words)
-        await expect(task_row(page, reference, "T3")).to_have_count(1)  # still open, still here
+    await expect(notice).to_contain_text(f"Nothing was recorded. Allocated refused for {reference}, nothing changed")
+    await expect(notice).to_contain_text(f"Fay Full ({full}) would be over their cap: over cap: 2 of 1 points "
+                                         "with this case; allocate over the cap only with a reason")
+    await expect(row).to_have_count(1)  # still open, still here
+    await expect(choose).to_have_value(full)
     assert await audit(page) == []
     await page.screenshot(path=artifacts / "coordinator-allocation-refused.png", full_page=True)
     view = (await system.http.get(f"/complaints/{reference}")).json()
     assert (view["stage"], view["investigator"]) == ("awaiting_allocation", None)
+
+    # ...so the reason is all it takes, on the same page.
+    await row.get_by_label("Reason, if over their cap").fill("Knows the council's repairs team")
+    await row.get_by_role("button", name="Allocate").click()
+    await expect(page.locator(".notice-success")).to_contain_text(f"T3 on {reference} is done")
+    view = (await system.http.get(f"/complaints/{reference}")).json()
+    assert (view["stage"], view["investigator"]) == ("investigation", full)
+    timeline = (await system.http.get(f"/complaints/{reference}/timeline")).json()["past"]
+    assert [e["reason"] for e in timeline if e["event"] == "allocated"] == ["Knows the council's repairs team"]
+
+    # An id the list does not offer, sent anyway (a form of its own), is refused as well.
+    other = new_reference("CR")
+    other_task = await forwarded_for_allocation(system, other, council)
+    for investigator, words in (("nobody-listed", "no investigator 'nobody-listed' in the directory"),
+                                (conflicted, "must not take complaints about")):
+        sent = await system.http.post(f"/pages/tasks/{other_task['id']}/complete",
+                                      data={"investigator": investigator, "back": "/coordinator"},
+                                      headers={"Origin": "http://api"})
+        assert sent.status_code == 303
+        flash = json.loads(base64.urlsafe_b64decode(sent.cookies["ombudsflow_flash"].strip('"')))
+        assert flash["kind"] == "error" and words in flash["message"], flash
+        assert flash["task"] == other_task["id"] and flash["given"] == {"investigator": investigator}
+    assert (await system.http.get(f"/complaints/{other}")).json()["stage"] == "awaiting_allocation"
 
 
 async def test_the_task_button_is_reached_and_pressed_with_the_keyboard(
@@ -172,6 +213,8 @@ async def test_the_task_button_is_reached_and_pressed_with_the_keyboard(
 ) -> None:
     council, reference = new_council("Keys"), new_reference("CK")
     await forwarded_for_allocation(system, reference, council)
+    name = f"Keys {uuid.uuid4().hex[:8].upper()}"  # typed on the list, it chooses them
+    investigator = listed_investigator("keys", name=name)
     await page.goto(coordinator(site, council))
 
     # The first Tab shows the skip link; Enter moves to the main content.
@@ -183,7 +226,8 @@ async def test_the_task_button_is_reached_and_pressed_with_the_keyboard(
     await page.keyboard.press("Enter")
     await expect(page.locator("main")).to_be_focused()
 
-    # Tab on until the investigator field of this task, type, Tab to its button.
+    # Tab on until the investigator's list of this task, type the name to choose them, Tab
+    # past the reason to its button.
     field = task_row(page, reference, "T3").get_by_label(f"Investigator for {reference}")
     for _ in range(40):
         await page.keyboard.press("Tab")
@@ -191,8 +235,10 @@ async def test_the_task_button_is_reached_and_pressed_with_the_keyboard(
             break
     await expect(field).to_be_focused()
     assert await field.evaluate("el => getComputedStyle(el).outlineColor") == YELLOW
-    investigator = listed_investigator("keys")
-    await page.keyboard.type(investigator)
+    await page.keyboard.type(name)
+    await expect(field).to_have_value(investigator)
+    await page.keyboard.press("Tab")
+    await expect(task_row(page, reference, "T3").get_by_label("Reason, if over their cap")).to_be_focused()
     await page.keyboard.press("Tab")
     button = task_row(page, reference, "T3").get_by_role("button", name="Allocate")
     await expect(button).to_be_focused()

@@ -4,9 +4,10 @@ skip link); and at a phone's 390 px no page scrolls sideways and every button is
 Screenshots in test-artifacts/pages/every/ and test-artifacts/pages/narrow/.
 
 The pages are filled first: a complaint with an open request, a document and its forms; one
-waiting for allocation (the workbench); one allocated (moving it to another investigator, the
-form and its errors); one in the read model only with an overdue request, an overdue target,
-an open task and a notice that failed for good (needs attention).
+waiting for allocation (the workbench, and its T3 task's Allocate refused over the cap); one
+allocated (moving it to another investigator, the form and its errors); one in the read model
+only with an overdue request, an overdue target, an open task and a notice that failed for
+good (needs attention).
 """
 
 from __future__ import annotations
@@ -174,6 +175,16 @@ async def test_every_page_as_each_role_passes_axe(
         await expect(page.locator(".error-summary")).to_contain_text("Enter reason")
         await check_page(page)
         await page.screenshot(path=shots / "coordinator-reallocate-errors.png", full_page=True)
+        # The T3 task's Allocate refused (over the cap without a reason): the message, and
+        # the form as it was sent.
+        full = listed_investigator("every-full", max_points=1)
+        await page.goto(f"{site}/coordinator?council={council}")
+        row = page.locator('[aria-labelledby="tasks"] tbody tr').filter(has_text=filled.waiting)
+        await row.get_by_label(f"Investigator for {filled.waiting}").select_option(full)
+        await row.get_by_role("button", name="Allocate").click()
+        await expect(page.locator(".notice-error")).to_contain_text("would be over their cap")
+        await check_page(page)
+        await page.screenshot(path=shots / "coordinator-allocate-refused.png", full_page=True)
 
     async with signed_in(browser, system, site, "link_officer", filled.council) as page:
         for url, status in [
