@@ -22,9 +22,9 @@ from domain.validation import FieldRefused
 
 
 @lru_cache(maxsize=None)
-def _adapter(cls: type) -> TypeAdapter[Any]:
-    """One adapter per type: building one is most of the cost of reading a complaint, and an
-    import reads thousands."""
+def adapter(cls: type) -> TypeAdapter[Any]:
+    """One adapter per type and process: building one is most of the cost of reading a
+    complaint, and an import reads thousands (the workflow's go-live catch-up uses it too)."""
     return TypeAdapter(cls)
 
 
@@ -82,7 +82,7 @@ def parse_scenario(data: Any) -> Scenario:
         raise ScenarioError("complaint: fields 'backlog' and 'go_live' are an import's (ombudsflow import), not input")
     try:
         validation.check_json_dates("complaint_received", ComplaintInput, data["complaint"])
-        complaint = _adapter(ComplaintInput).validate_python(data["complaint"])
+        complaint = adapter(ComplaintInput).validate_python(data["complaint"])
     except FieldRefused as refused:
         raise _refused("complaint", refused) from None
     except ValidationError as bad:
@@ -126,7 +126,7 @@ def _parse_event(index: int, raw: Any, received: date, until: date) -> ScenarioE
     fields = {k: v for k, v in raw.items() if k not in ("on", "type", "recorded")}
     try:
         validation.check_json_dates(kind, EVENT_TYPES[kind], fields)
-        payload = _adapter(EVENT_TYPES[kind]).validate_python(fields, strict=False)
+        payload = adapter(EVENT_TYPES[kind]).validate_python(fields, strict=False)
     except FieldRefused as refused:
         raise _refused(where, refused) from None
     except ValidationError as bad:

@@ -25,8 +25,6 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from pydantic import TypeAdapter
-
     from domain import agenda, transitions
     from domain.actions import Action
     from domain.calendar import WorkingCalendar
@@ -54,6 +52,7 @@ with workflow.unsafe.imports_passed_through():
         ReviewRequested,
     )
     from domain.records import Applied, BacklogEvent, CaseStatus, ComplaintInput, Outgoing, Stage, TimelineEntry
+    from ombudsflow.scenario import adapter
     from workflows import effects, search_attributes
     from workflows.clock import Clock
     from workflows.timer import NextActionTimer
@@ -445,4 +444,4 @@ def _backlog_event(item: BacklogEvent) -> Any:
     """An imported event's dataclass from its fields as given (refused if they do not fit)."""
     if item.type not in EVENT_TYPES:
         raise transitions.EventRefused(f"{item.type} refused: not an event type")
-    return TypeAdapter(EVENT_TYPES[item.type]).validate_python({**item.fields, "on": item.on})
+    return adapter(EVENT_TYPES[item.type]).validate_python({**item.fields, "on": item.on})
