@@ -239,6 +239,7 @@ class TimelineEntry:
     by: str | None = None  # an event: who recorded it
     recorded: date | None = None  # an event recorded on a later day than it happened
     reason: str | None = None  # "refused": why an imported history's event was not applied
+    investigator: str | None = None  # an allocation or reallocation: who the case went to
 
 
 @dataclass

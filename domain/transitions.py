@@ -79,8 +79,10 @@ def apply(file: CaseFile, name: str, event: Any, today: date, cal: WorkingCalend
     on = event.on or today
     queued = len(file.outbox)
     file.case.last_event_on = on
+    investigator = getattr(event, "investigator", None)  # allocated, reallocated
     file.log(TimelineEntry(date=on, kind="event", event=name, by=event.by,
-                           recorded=today if on != today else None, reason=getattr(event, "reason", None)))
+                           recorded=today if on != today else None, reason=getattr(event, "reason", None),
+                           investigator=investigator.strip() if investigator else None))
     EVENTS[name].apply(file, event, Day(on, today, cal))
     return file.outbox[queued:]
 

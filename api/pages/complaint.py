@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
@@ -15,6 +16,7 @@ from api import read_model
 from api.deps import PoolDep, SettingsDep
 from api.pages.attention import can_act, reason_in_words, what_in_words
 from api.pages.coordinator import button_text
+from api.pages.councils import investigator_name
 from api.pages.events import EVENTS, STAGE_EVENTS, allowed_events
 from api.pages.investigators import task_choices
 from api.pages.templating import render
@@ -47,8 +49,10 @@ def pdf_link(request: Request) -> Callable[[int], str] | None:
     return None
 
 
-def happened(entry: TimelineEntry) -> str:
-    """A timeline line in words (who recorded an event is shown beside it)."""
+def happened(entry: TimelineEntry, name_of: Callable[[str | None], str] | None = None) -> str:
+    """A timeline line in words (who recorded an event is shown beside it); an allocation or
+    reallocation names who the case went to, by `name_of` their id when the directory lists
+    them."""
     words = {
         "letter": f"Letter “{(entry.template or '').replace('_', ' ')}” sent to the {entry.to}",
         "deadline": f"Deadline {entry.name} set",
@@ -61,7 +65,11 @@ def happened(entry: TimelineEntry) -> str:
         "refused": f"Not applied: {event_words(entry.event)}"
                    + (f" ({entry.reason})" if entry.reason else ""),
     }
-    return words.get(entry.kind, entry.kind)
+    line = words.get(entry.kind, entry.kind)
+    if entry.kind == "event" and entry.investigator:
+        name = name_of(entry.investigator) if name_of else entry.investigator
+        line += f": {name} ({entry.investigator})" if name and name != entry.investigator else f": {entry.investigator}"
+    return line
 
 
 def size_words(size: int) -> str:
@@ -117,7 +125,7 @@ async def complaint_page(reference: str, request: Request, pool: PoolDep,
         deadline_state={o.name: o.state for o in owes if o.kind == "deadline"},
         **record_links(view.stage, getattr(request.state, "user", None)),
         letters=await read_model.letters(pool, reference), pdf_link=pdf_link(request),
-        timeline=timeline, happened=happened, button_text=button_text,
+        timeline=timeline, happened=partial(happened, name_of=investigator_name(request)), button_text=button_text,
         show_reasons=sees_reasons(getattr(request.state, "user", None)),
         open_tasks=open_tasks, investigators=await task_choices(pool, settings, open_tasks),
         back=f"/complaints/{reference}/page",

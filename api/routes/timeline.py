@@ -42,6 +42,10 @@ class TimelineLineView(BaseModel):
         "an event: the reason kept with it (over the cap, reallocation, closing, complexity "
         "changed), for the Ombudsman's staff (a council's link officer gets none); refused: "
         "why an imported history's event was not applied"))
+    investigator: str | None = Field(None, description=(
+        "an allocation or reallocation: the id of the investigator the case went to (as the "
+        "complaint's own `investigator`, for everyone who may read the complaint); none on an "
+        "earlier one recorded before lines kept it"))
 
 
 def sees_reasons(user: object) -> bool:

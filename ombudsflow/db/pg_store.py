@@ -223,11 +223,13 @@ class PgStore:
             # own position once; lines already stored there are left as they are.
             await conn.executemany(
                 """INSERT INTO timeline (reference, seq, date, kind, template, "to", name, due,
-                                         about, request, stage, event, by, recorded, reason)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                                         about, request, stage, event, by, recorded, reason,
+                                         investigator)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
                    ON CONFLICT (reference, seq) DO NOTHING""",
                 [(s.reference, s.timeline_offset + i, e.date, e.kind, e.template, e.to, e.name,
-                  e.due, e.about, e.request, e.stage, e.event, e.by, e.recorded, e.reason)
+                  e.due, e.about, e.request, e.stage, e.event, e.by, e.recorded, e.reason,
+                  e.investigator)
                  for i, e in enumerate(s.timeline)],
             )
             if not written:
@@ -334,7 +336,8 @@ def council_request(row: asyncpg.Record) -> CouncilRequest:
     )
 
 
-TIMELINE_COLUMNS = 'date, kind, template, "to", name, due, about, request, stage, event, by, recorded, reason'
+TIMELINE_COLUMNS = ('date, kind, template, "to", name, due, about, request, stage, event, by, recorded, reason, '
+                    'investigator')
 
 
 def timeline_line(row: asyncpg.Record) -> TimelineLine:
@@ -343,7 +346,7 @@ def timeline_line(row: asyncpg.Record) -> TimelineLine:
         date=row["date"], kind=row["kind"], template=row["template"], to=row["to"],
         name=row["name"], due=row["due"], about=row["about"], request=row["request"],
         stage=row["stage"], event=row["event"], by=row["by"], recorded=row["recorded"],
-        reason=row["reason"],
+        reason=row["reason"], investigator=row["investigator"],
     ))
 
 

@@ -10,7 +10,7 @@ from the same facts the workflow counts from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import asyncpg
@@ -56,7 +56,8 @@ class CaseTimeline:
                       key=lambda u: (u.due, u.kind == "action", u.name))
 
 
-STAGE = "SELECT stage FROM complaints WHERE reference = $1"
+MOVES = ("allocated", "reallocated")  # events that give the case an investigator
+STAGE = "SELECT stage, investigator FROM complaints WHERE reference = $1"
 # A range of the timeline primary key (reference, seq): already in order.
 PAST = f"SELECT seq, {TIMELINE_COLUMNS} FROM timeline WHERE reference = $1 ORDER BY seq"
 # A range of the deadlines primary key (reference, name), each joined to its request (if
@@ -80,10 +81,12 @@ async def case_timeline(
     calendar = calendar or england_and_wales()
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read",
                                                          readonly=True):
-        stage = await conn.fetchval(STAGE, reference)
-        if stage is None:
+        found = await conn.fetchrow(STAGE, reference)
+        if found is None:
             return None
-        past = [timeline_line(r) for r in await conn.fetch(PAST, reference)]
+        stage = found["stage"]
+        past = name_the_latest_move([timeline_line(r) for r in await conn.fetch(PAST, reference)],
+                                    found["investigator"])
         future = await conn.fetch(FUTURE, reference)
         cases = await load_cases(conn, reference=reference)
     upcoming: list[Upcoming] = []
@@ -109,6 +112,16 @@ async def case_timeline(
         missing_lines=(past[-1].seq + 1 - len(past)) if past else 0,
         future=upcoming, scheduled=scheduled,
     )
+
+
+def name_the_latest_move(past: list[TimelineLine], investigator: str | None) -> list[TimelineLine]:
+    """`past`, its latest allocation or reallocation naming `investigator` (the complaint's
+    now) if its line was stored before lines kept who the case went to; earlier ones stay
+    unnamed, since who had the case then is not on record."""
+    moves = [line for line in past if line.entry.kind == "event" and line.entry.event in MOVES]
+    if moves and moves[-1].entry.investigator is None and investigator:
+        moves[-1].entry = replace(moves[-1].entry, investigator=investigator)
+    return past
 
 
 def scheduled_actions(

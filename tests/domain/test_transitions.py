@@ -99,7 +99,7 @@ def test_evidence_request_counts_fifteen_working_days_over_the_bank_holiday() ->
 def test_reallocation_moves_the_investigators_task_and_writes_to_both_parties() -> None:
     file = new_file()
     live(file, [("forwarded_to_investigation", ForwardedToInvestigation(on=date(2027, 1, 20))),
-                ("allocated", Allocated("inv-7", on=date(2027, 2, 1)))], date(2027, 3, 2))  # T7 task on 1 Mar
+                ("allocated", Allocated(" inv-7 ", on=date(2027, 2, 1)))], date(2027, 3, 2))  # T7 task on 1 Mar
     t7 = file.deadline("T7").due
     e = Reallocated("inv-9", "inv-7 on long-term leave", on=date(2027, 3, 2))
     transitions.check(file, "reallocated", e, date(2027, 3, 2))
@@ -111,6 +111,9 @@ def test_reallocation_moves_the_investigators_task_and_writes_to_both_parties() 
     # T8 restarts from the reallocation letters: Tue 2 Mar + 20 working days: 3-5 (3), 8-12 (8),
     # 15-19 (13), 22-25 (17), Good Friday and Easter Monday skipped, 30, 31, Thu 1 April (20).
     assert ("T8", date(2027, 4, 1)) in {(a.key.row, a.on) for a in agenda.agenda(file, CAL)}
+    # Each line says who the case went to then (trimmed, as the case keeps it); other events name nobody.
+    assert [(e.event, e.investigator) for e in file.timeline if e.kind == "event"] == [
+        ("forwarded_to_investigation", None), ("allocated", "inv-7"), ("reallocated", "inv-9")]
 
 
 @pytest.mark.parametrize(("name", "fields", "why"), [

@@ -114,7 +114,7 @@ async def test_past_and_future(http: httpx.AsyncClient, pg_store: PgStore) -> No
     assert body["past"][5] == {
         "seq": 5, "date": "2027-01-12", "kind": "deadline", "template": None, "to": None,
         "name": "INFO-1", "due": "2027-01-19", "about": None, "request": None, "stage": None,
-        "event": None, "by": None, "recorded": None, "reason": None,
+        "event": None, "by": None, "recorded": None, "reason": None, "investigator": None,
     }
 
     # Soonest first; T1 and T3 were met, so they are past, not future. INFO-1 is the open
@@ -167,3 +167,26 @@ async def test_a_case_with_no_lines_yet(http: httpx.AsyncClient, pg_store: PgSto
     body = (await http.get("/complaints/TL-4/timeline", params={"today": "2027-02-09"})).json()
     assert (body["past"], body["missing_lines"]) == ([], 0)
     assert [(f["name"], f["overdue"]) for f in body["future"]] == [("T1", True)]
+
+
+async def test_lines_stored_before_they_named_the_investigator(http: httpx.AsyncClient, pg_store: PgStore) -> None:
+    """An allocation and a reallocation stored without who the case went to (before the
+    timeline kept it): the latest is the complaint's investigator now; the earlier one stays
+    unnamed rather than guessed. A line that names its investigator keeps its own."""
+    moves = [TimelineEntry(D(2027, 2, 5), "event", event="allocated"),
+             TimelineEntry(D(2027, 3, 1), "event", event="reallocated"),
+             TimelineEntry(D(2027, 3, 2), "event", event="first_contact_made")]
+    *_, last = snapshots("TL-5")
+    last.investigator, last.timeline_offset, last.timeline = "inv-9", 0, moves
+    assert await pg_store.record_status(last)
+    past = (await http.get("/complaints/TL-5/timeline")).json()["past"]
+    assert [(x["event"], x["investigator"]) for x in past] == [
+        ("allocated", None), ("reallocated", "inv-9"), ("first_contact_made", None)]
+
+    *_, named = snapshots("TL-6")
+    named.investigator, named.timeline_offset = "inv-9", 0
+    named.timeline = [TimelineEntry(D(2027, 2, 5), "event", event="allocated", investigator="inv-7"),
+                      TimelineEntry(D(2027, 3, 1), "event", event="reallocated", investigator="inv-9")]
+    assert await pg_store.record_status(named)
+    past = (await http.get("/complaints/TL-6/timeline")).json()["past"]
+    assert [x["investigator"] for x in past] == ["inv-7", "inv-9"]

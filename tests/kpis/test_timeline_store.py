@@ -100,7 +100,8 @@ async def test_overlapping_snapshots_write_each_position_once(store: Store) -> N
 async def test_lines_keep_every_field(store: Store) -> None:
     full = TimelineEntry(date=date(2027, 2, 1), kind="deadline", template="t", to="council",
                          name="EV-1", due=date(2027, 2, 22), about="R1", request="EV-1",
-                         stage=Stage.INVESTIGATION, event="statement_of_non_compliance")
+                         stage=Stage.INVESTIGATION, event="statement_of_non_compliance",
+                         by="a-coordinator", recorded=date(2027, 2, 3), reason="why", investigator="inv-7")
     assert await store.record_status(replace(snapshot(1, 0, 0), timeline=[full]))
     [got] = await store.list_timeline("TL-1")
     assert (got.seq, got.entry) == (0, full)

@@ -1,6 +1,6 @@
 """A complaint's page in a real browser: stage, deadlines with their explanations, letters
-that open, and the timeline with who recorded each event and the reason kept with it (for
-the Ombudsman's staff: the council's link officer sees who, not why)."""
+that open, and the timeline with who recorded each event, who an allocation went to, and the
+reason kept with it (for the Ombudsman's staff: the council's link officer sees who, not why)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ async def test_the_complaint_page_explains_each_deadline_and_lists_letters_and_t
     received = london_today() - timedelta(days=10)
     await receive(system.http, reference, authority=council, received=received.isoformat())
     # Over her cap (the case's 2 points of 1), so with a reason.
-    investigator = listed_investigator("page", max_points=1)
+    investigator = listed_investigator("page", name="Pat Page", max_points=1)
     why = "Linked to her open case about the same estate"
     for event, fields in (("forwarded_to_investigation", {}),
                           ("allocated", {"investigator": investigator, "reason": why})):
@@ -56,17 +56,20 @@ async def test_the_complaint_page_explains_each_deadline_and_lists_letters_and_t
     await expect(timeline).to_contain_text("Stage: investigation")
     await expect(timeline).to_contain_text("Letter “allocation” sent to the complainant")
     allocated = timeline.locator("li.event").filter(has_text="Allocated to an investigator")
+    await expect(allocated).to_contain_text(f"Allocated to an investigator: Pat Page ({investigator})")
     await expect(allocated).to_contain_text("recorded by test-admin-")
     await expect(allocated.locator("[data-reason]")).to_have_text(f"Reason given: {why}")
     await expect(timeline.locator("[data-reason]")).to_have_count(1)  # no other event kept one
     [line] = [x for x in (await system.http.get(f"/complaints/{reference}/timeline")).json()["past"]
               if x["event"] == "allocated"]
-    assert (line["reason"], line["by"][:11]) == (why, "test-admin-")
+    assert (line["reason"], line["by"][:11], line["investigator"]) == (why, "test-admin-", investigator)
     async with httpx.AsyncClient(transport=system.transport, base_url="http://api",
                                  headers=await bearer(system.pool, "link_officer", council)) as theirs:
         their_page = await theirs.get(f"/complaints/{reference}/page")
         their_past = (await theirs.get(f"/complaints/{reference}/timeline")).json()["past"]
     assert their_page.status_code == 200 and line["by"] in their_page.text and why not in their_page.text
+    # Who the case went to, as the complaint itself tells the council (its `investigator`).
+    assert f"Allocated to an investigator: Pat Page ({investigator})" in their_page.text
     assert [x for x in their_past if x["event"] == "allocated"] == [{**line, "reason": None}]
     await expect(page.locator("ul.timeline")).to_contain_text("Investigator's first contact")
     # A PDF link beside each letter exactly when the API serves letters as PDF.

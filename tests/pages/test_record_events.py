@@ -142,7 +142,11 @@ async def test_a_coordinator_moves_a_case_to_another_investigator_from_the_direc
         "complainant and the council are told in a letter.")
     await expect(page.locator(".summary")).to_contain_text(taking)
     moved = page.locator("ol.timeline li.event").filter(has_text="Moved to another investigator")
+    await expect(moved).to_contain_text(f"Moved to another investigator: Tia Taking ({taking})")
     await expect(moved).to_contain_text("recorded by browser-coordinator")
+    # Each line keeps who the case went to then: the allocation still names Lee.
+    await expect(page.locator("ol.timeline li.event").filter(has_text="Allocated to an investigator")).to_contain_text(
+        f"Allocated to an investigator: Lee Leaving ({leaving})")
     await expect(moved.locator("[data-reason]")).to_have_text(
         "Reason given: Lee leaves the team at the end of the month")
     await check_page(page)
@@ -150,6 +154,8 @@ async def test_a_coordinator_moves_a_case_to_another_investigator_from_the_direc
     past = (await system.http.get(f"/complaints/{reference}/timeline")).json()["past"]
     [line] = [x for x in past if x["event"] == "reallocated"]
     assert (line["reason"], line["by"][:19]) == ("Lee leaves the team at the end of the month", "browser-coordinator")
+    assert [(x["event"], x["investigator"]) for x in past if x["event"] in ("allocated", "reallocated")] == [
+        ("allocated", leaving), ("reallocated", taking)]
     async with asyncio.timeout(20):  # the letters go just after the event
         while sum(x["template"] == "reallocation"
                   for x in (await system.http.get(f"/complaints/{reference}/letters")).json()) < 2:
