@@ -3,7 +3,8 @@
 One workbook, one sheet per section (Requests, Complaints, Actions, Events), with real dates,
 a header row and frozen panes; or the Requests sheet alone as CSV. The Events sheet is the
 go-live import's layout, so an export imports back (docs/import.md). Link officers get their
-own council's (api/policy.py forces `council`).
+own council's (api/policy.py forces `council`), without the reasons kept with allocations and
+reallocations (api/routes/timeline.py sees_reasons).
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from api.deps import PoolDep
+from api.routes.timeline import sees_reasons
 from api.schemas import Text, today_in_london
 from ombudsflow.db.ombudsman_sheet import OmbudsmanSheet, TooLarge, ombudsman_sheet
 from ombudsflow.spreadsheet import Column, Sheet, csv_text, layout_sheet, workbook_bytes
@@ -92,6 +94,7 @@ def filename(council: str | None, today: date, suffix: str) -> str:
     "content": {XLSX_TYPE: {}, "text/csv": {}},
 }})
 async def spreadsheet(
+    request: Request,
     pool: PoolDep,
     format: Annotated[Literal["xlsx", "csv"], Query(description=(
         "xlsx: sheets Requests, Complaints, Actions and Events (the import layout); "
@@ -107,7 +110,8 @@ async def spreadsheet(
     not, chasers and reminders sent, the actions taken with their dates, the next deadline."""
     today = today or today_in_london()
     try:
-        data = await ombudsman_sheet(pool, today=today, council=council, open_only=open_only)
+        data = await ombudsman_sheet(pool, today=today, council=council, open_only=open_only,
+                                     reasons=sees_reasons(getattr(request.state, "user", None)))
     except TooLarge as too_large:
         raise HTTPException(422, str(too_large)) from None
     if format == "csv":

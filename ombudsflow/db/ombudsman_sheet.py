@@ -6,8 +6,15 @@ layout, so an export imports back (GET /reports/spreadsheet; docs/import.md).
 The read model keeps each staff event's type, day and who recorded it on the timeline, not
 its fields; they are rebuilt from what the event left on record (a request's id and first
 due date, an extension's new date, the decision's outcome and recommendations, the draft's
-comments date, an urgent target, the closing reason, the current investigator). Those are
-what every deadline is computed from, so an export imports back with the same deadlines.
+comments date, an urgent target, the closing reason, who an allocation or a reallocation
+went to). Those are what every deadline is computed from, so an export imports back with the
+same deadlines and the same investigators in turn.
+
+An allocation's or a reallocation's line names its own investigator (timeline.investigator,
+migration 014); a line stored before that names none, and the complaint's investigator now
+stands in, as it did for every line before. A reallocation's reason (required to import it)
+and an allocation's over-cap reason come from the line for the Ombudsman's staff; a council's
+link officer, who is not told why a case moved, gets REASON_WITHHELD in a reallocation's.
 """
 
 from __future__ import annotations
@@ -30,6 +37,10 @@ CHUNK = 500  # complaints whose requests and timeline are read in one go
 # How the notices about a request read in its `actions` cell (R2, the reminders every three
 # days, are counted in `reminders_sent` instead).
 NOTICE_WORDS = {"R1": "request opened", "R4": "chaser 1", "R5": "final chaser"}
+MOVES = ("allocated", "reallocated")  # events that give the case an investigator
+# A reallocation's reason when the export may not show it, or none was kept with it.
+REASON_WITHHELD = "(reason not given to the council)"
+REASON_NOT_ON_RECORD = "(reason not on record)"
 # Kinds a plain `request_answered` answers first; a remedy or a report response is answered
 # by its own event unless none is left to answer it.
 _ANSWERED_FIRST = ("information", "evidence")
@@ -135,7 +146,8 @@ FROM requests WHERE reference = ANY($1::text[])
 ORDER BY reference, opened_on, id
 """
 _TIMELINE = """
-SELECT reference, seq, date, kind, template, "to", about, request, due, event, by
+SELECT reference, seq, date, kind, template, "to", about, request, due, event, by, reason,
+       investigator
 FROM timeline
 WHERE reference = ANY($1::text[]) AND kind IN ('letter', 'notification', 'event')
 ORDER BY reference, seq
@@ -151,10 +163,13 @@ def _filters(council: str | None, open_only: bool) -> dict[str, str]:
 
 
 async def ombudsman_sheet(
-    pool: asyncpg.Pool, *, today: date, council: str | None = None, open_only: bool = False
+    pool: asyncpg.Pool, *, today: date, council: str | None = None, open_only: bool = False,
+    reasons: bool = False,
 ) -> OmbudsmanSheet:
     """Every complaint of the council (or all), by council, receipt and reference; read in
-    one snapshot of the database. Raises TooLarge past MAX_COMPLAINTS."""
+    one snapshot of the database. `reasons`: the reasons kept with allocations and
+    reallocations go into the events (the Ombudsman's staff; not a link officer). Raises
+    TooLarge past MAX_COMPLAINTS."""
     filters = _filters(council, open_only)
     args = [council] if council is not None else []
     sheet = OmbudsmanSheet(today=today, council=council)
@@ -175,13 +190,13 @@ async def ombudsman_sheet(
             comments = {r["reference"]: r["due"] for r in await conn.fetch(_COMMENTS_DUE, references)}
             for c in chunk:
                 _add_complaint(sheet, c, requests[c["reference"]], timeline[c["reference"]],
-                               comments.get(c["reference"]))
+                               comments.get(c["reference"]), reasons)
     return sheet
 
 
 def _add_complaint(
     sheet: OmbudsmanSheet, c: asyncpg.Record, requests: list[asyncpg.Record],
-    timeline: list[asyncpg.Record], comments_due: date | None,
+    timeline: list[asyncpg.Record], comments_due: date | None, reasons: bool = False,
 ) -> None:
     reference, authority = c["reference"], c["authority"]
     actions = _actions(reference, authority, timeline)
@@ -211,7 +226,8 @@ def _add_complaint(
             reminders_sent=r["reminders_sent"], actions=_request_actions(r, extensions, actions),
         ))
     sheet.actions.extend(actions)
-    sheet.entries.append(_entry(c, requests, [t for t in timeline if t["kind"] == "event"], comments_due))
+    sheet.entries.append(_entry(c, requests, [t for t in timeline if t["kind"] == "event"], comments_due,
+                                reasons))
 
 
 def _actions(reference: str, authority: str, timeline: list[asyncpg.Record]) -> list[SheetAction]:
@@ -252,10 +268,10 @@ def _request_actions(r: asyncpg.Record, extensions: list, actions: list[SheetAct
 # ----------------------------------------------------------------------------- events
 
 def _entry(c: asyncpg.Record, requests: list[asyncpg.Record], events: list[asyncpg.Record],
-           comments_due: date | None) -> dict[str, Any]:
+           comments_due: date | None, reasons: bool = False) -> dict[str, Any]:
     """The complaint as a JSON import entry: its staff events, their fields rebuilt."""
     staff = [e for e in events if e["event"] in EVENT_TYPES]
-    rebuilt = _rebuild(c, requests, staff, comments_due)
+    rebuilt = _rebuild(c, requests, staff, comments_due, reasons)
     explained = any(e["type"] == "marked_urgent" or (e["type"] == "forwarded_to_investigation" and "target" in e)
                     for e in rebuilt)
     complainant = {"name": c["complainant_name"]}
@@ -274,7 +290,7 @@ def _entry(c: asyncpg.Record, requests: list[asyncpg.Record], events: list[async
 
 
 def _rebuild(c: asyncpg.Record, requests: list[asyncpg.Record], events: list[asyncpg.Record],
-             comments_due: date | None) -> list[dict[str, Any]]:
+             comments_due: date | None, reasons: bool = False) -> list[dict[str, Any]]:
     opened: set[str] = set()
     answered: set[str] = set()
     extended: set[tuple[str, date]] = set()
@@ -308,9 +324,16 @@ def _rebuild(c: asyncpg.Record, requests: list[asyncpg.Record], events: list[asy
             found = _extension(requests, on, extended)
             if found:
                 event["request"], event["due"] = found
-        elif kind == "allocated" or kind == "reallocated":
-            if c["investigator"]:
-                event["investigator"] = c["investigator"]
+        elif kind in MOVES:
+            # The line's own investigator; the complaint's now for a line stored before lines
+            # kept it.
+            investigator = e["investigator"] or c["investigator"]
+            if investigator:
+                event["investigator"] = investigator
+            if e["reason"] and reasons:
+                event["reason"] = e["reason"]
+            elif kind == "reallocated":
+                event["reason"] = REASON_WITHHELD if e["reason"] else REASON_NOT_ON_RECORD
         elif kind == "forwarded_to_investigation":
             later_marked = any(x["event"] == "marked_urgent" for x in events[i + 1:])
             if c["urgent_target"] is not None and not later_marked:

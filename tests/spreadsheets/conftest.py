@@ -23,6 +23,9 @@ from ombudsflow.commands.importer import check_dates, import_entries, read_entri
 from tests.fixtures.system import System, new_reference
 
 
+REALLOCATED_WHY = "inv-2 on long-term leave"  # complaint B's reallocation
+
+
 @dataclass
 class Imported:
     council: str
@@ -57,10 +60,12 @@ def histories(council: str, other: str, today: date) -> tuple[list[dict[str, Any
             {"on": ago(105), "type": "request_answered", "request": "ENQ-1"},
             {"on": ago(60), "type": "evidence_requested", "request": "ENQ-2"},
         ]},
-        # Decided: two recommendations, one done; a review asked for.
+        # Moved from one investigator to another, then decided: two recommendations, one done;
+        # a review asked for.
         {"complaint": complaint("B", 300, "Adult social care", urgent=False), "events": [
             {"on": ago(290), "type": "forwarded_to_investigation"},
             {"on": ago(260), "type": "allocated", "investigator": "inv-2"},
+            {"on": ago(230), "type": "reallocated", "investigator": "inv-7", "reason": REALLOCATED_WHY},
             {"on": ago(200), "type": "draft_decision_issued"},
             {"on": ago(180), "type": "final_decision_issued", "outcome": "Upheld: injustice",
              "recommendations": [{"id": "REC-1", "due": ago(150), "text": "Apologise"},

@@ -18,7 +18,8 @@ from python_calamine import CalamineWorkbook
 from ombudsflow.commands.importer import check_dates, dry_run, read_entries
 from ombudsflow.spreadsheet import COLUMNS
 from tests.fixtures.system import System
-from tests.spreadsheets.conftest import Imported
+from ombudsflow.db.ombudsman_sheet import REASON_NOT_ON_RECORD, REASON_WITHHELD, _rebuild
+from tests.spreadsheets.conftest import REALLOCATED_WHY, Imported
 
 SHEETS = ["Requests", "Complaints", "Actions", "Events"]
 
@@ -95,6 +96,12 @@ async def test_xlsx_export_cell_by_cell(system: System, imported: Imported) -> N
 
     events = sheets["Events"]
     assert events[0] == list(COLUMNS)
+    # B went to inv-2, then moved to inv-7: each line names its own investigator (not the
+    # complaint's now), and the reason the reallocation needs to import back.
+    moves = [(x["event"], x["investigator"], x["reason"]) for x in records(events)
+             if x["reference"] == refs["B"] and x["event"] in ("allocated", "reallocated")]
+    assert moves == [("allocated", "inv-2", ""), ("reallocated", "inv-7", REALLOCATED_WHY)]
+    assert complaints[refs["B"]]["investigator"] == "inv-7"
     assert len(events) - 1 == sum(max(1, sum(len(e.get("recommendations") or [None]) for e in entry["events"]))
                                   for entry in imported.entries[:5])
     # Every sheet: frozen header and first column, dates as dates with a date format.
@@ -130,6 +137,11 @@ async def test_the_events_sheet_imports_back_with_the_same_deadlines(
         print(f"dry run: {(time.perf_counter() - started) / len(entries):.2f} s a complaint")
         return [json.loads(line) for line in out.getvalue().splitlines()]
 
+    # B's history reads back as it was imported: allocated to inv-2, then reallocated to inv-7.
+    [b] = [e for e in read_entries(exported, until) if e.reference == imported.refs["B"]]
+    assert b.scenario is not None
+    assert [(e.type, e.payload.investigator) for e in b.scenario.events
+            if e.type in ("allocated", "reallocated")] == [("allocated", "inv-2"), ("reallocated", "inv-7")]
     back, before = await run(exported), await run(original)
     by_reference = lambda lines: sorted(lines, key=lambda line: line["reference"])  # noqa: E731
     assert [line for line in by_reference(back) if line["kind"] == "deadline"] == \
@@ -155,6 +167,12 @@ async def test_a_link_officer_gets_their_own_council_whatever_they_ask(system: S
         rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
         assert {r["council"] for r in rows} == {imported.council}, query
         assert imported.refs["F"] not in {r["reference"] for r in rows}
+    # Who a case moved to, but not why (a reason speaks of the Ombudsman's staff): the
+    # reallocation still imports back, its reason a placeholder.
+    events = records(rows_by_sheet(await export(system, "", role="link_officer", council=imported.council))["Events"])
+    assert [(x["investigator"], x["reason"]) for x in events
+            if x["reference"] == imported.refs["B"] and x["event"] == "reallocated"] == [("inv-7", REASON_WITHHELD)]
+    assert REALLOCATED_WHY not in str(events)
     # Staff may ask for any council, or all.
     theirs = rows_by_sheet(await export(system, f"council={quote(imported.other_council)}"))
     assert [r["reference"] for r in records(theirs["Complaints"])] == [imported.refs["F"]]
@@ -182,3 +200,22 @@ async def test_the_council_and_coordinator_pages_link_to_it(system: System, impo
                          for f in ("xlsx", "csv")]
         csv_rows = (await http.get(links[1])).content.decode("utf-8-sig").splitlines()
         assert len(csv_rows) == 1 + 7  # the header and this council's seven rows
+
+
+def test_lines_stored_before_they_named_the_investigator_name_the_complaints() -> None:
+    """A move's line stored before the timeline kept who the case went to (migration 014) has
+    none: the complaint's investigator now stands in, so the event still imports; a line that
+    names its own keeps it. A reallocation's reason: the line's for staff, else a placeholder."""
+    complaint = {"investigator": "inv-9", "urgent_target": None, "outcome": None, "closed_reason": None}
+
+    def line(event: str, investigator: str | None, reason: str | None) -> dict:
+        return {"event": event, "date": date(2027, 3, 1), "by": None, "investigator": investigator, "reason": reason}
+
+    old = [line("allocated", None, None), line("reallocated", None, "leave")]
+    assert [(e["investigator"], e.get("reason")) for e in _rebuild(complaint, [], old, None, reasons=True)] == [
+        ("inv-9", None), ("inv-9", "leave")]
+    mixed = [line("allocated", "inv-2", "over the cap"), line("reallocated", "inv-9", None)]
+    assert [(e["investigator"], e.get("reason")) for e in _rebuild(complaint, [], mixed, None, reasons=True)] == [
+        ("inv-2", "over the cap"), ("inv-9", REASON_NOT_ON_RECORD)]
+    assert [(e["investigator"], e.get("reason")) for e in _rebuild(complaint, [], old, None)] == [
+        ("inv-9", None), ("inv-9", REASON_WITHHELD)]
