@@ -27,6 +27,13 @@ Compared in the same run:
   activity (bench/storm.py's `bare_storm`), once before and once after the complaints'
   storms; the faster round is compared.
 
+- **two workers** (`--workers 2`, the default): last, the worker stops and two worker
+  processes with the same cache start on the queue (a worker joining a running one takes
+  none of its complaints: `two_workers`); a third storm of S complaints, drawn the same way,
+  drains on both:
+  how the workflow tasks and activities split (each worker's SDK metrics), and every letter
+  and notice stored for them received by the SMTP server exactly once, by Message-ID.
+
 Replays: the worker exports the Temporal SDK's Prometheus metrics (WORKER_METRICS_PORT);
 sticky cache misses (each one a complaint whose whole history the worker fetched and replayed)
 and forced evictions are read before and after each storm. Memory: the worker's and the dev server's resident memory (psutil, every
@@ -36,13 +43,14 @@ storm, per mail. Reports: GET /reports/overdue, /reports/unallocated, /requests 
 /reports/kpis through the API app in process (httpx over ASGI, a coordinator's token),
 p50/p99 over `--repeat` calls each, at that size.
 
-    .venv/bin/python -m bench.scale [--n 50000] [--storm 5000] [--cache 10000]
+    .venv/bin/python -m bench.scale [--n 50000] [--storm 5000] [--cache 10000] [--workers 2]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import gc
 import os
 import random
@@ -60,9 +68,10 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.testing import TimeSkipper
 
 from bench.go_live import caseload
-from bench.harness import Refusals, Run, Services, WorkerProcess, log, ratio, run_bounded, services, write_results
+from bench.harness import SENDER, Refusals, Run, Services, WorkerProcess, log, ratio, run_bounded, services, write_results
 from bench.storm import bare_storm, wait_until
 from ombudsflow.commands.importer import check_dates, import_entries, read_entries
+from ombudsflow.mail import stable_message_id
 from workflows import ComplaintWorkflow
 
 LONDON = ZoneInfo("Europe/London")
@@ -76,6 +85,9 @@ SDK_METRICS = {  # the Temporal SDK's names (core), summed over their labels
     "forced_evictions": "temporal_sticky_cache_total_forced_eviction",
     "cached_workflows": "temporal_sticky_cache_size",
     "workflow_task_failures": "temporal_workflow_task_execution_failed",  # e.g. TMPRL1101 under load
+    "workflow_tasks": "temporal_workflow_task_execution_latency_count",
+    "activities": "temporal_activity_execution_latency_count",  # letters and notices
+    "local_activities": "temporal_local_activity_total",  # the calendar and the read model
 }
 
 
@@ -158,6 +170,14 @@ async def sdk_metrics(port: int) -> dict[str, float]:
             if name in (metric, metric + "_total"):
                 sums[key] += float(line.rsplit(" ", 1)[1])
     return sums
+
+
+async def sdk_metrics_of(ports: list[int]) -> list[dict[str, float]]:
+    return [await sdk_metrics(port) for port in ports]
+
+
+def summed(per_worker: list[dict[str, float]]) -> dict[str, float]:
+    return {k: sum(m[k] for m in per_worker) for k in per_worker[0]}
 
 
 def delta(after: dict[str, float], before: dict[str, float]) -> dict[str, float]:
@@ -302,8 +322,12 @@ class StormRun:
     result: dict[str, Any] = field(default_factory=dict)
 
 
-async def complaint_storm(svc: Services, run: StormRun, sampler: Sampler, metrics_port: int) -> dict[str, Any]:
-    """Fast-forward every drawn complaint so its timer fires at F; F until the last mail."""
+async def complaint_storm(svc: Services, run: StormRun, sampler: Sampler, ports: list[int]) -> dict[str, Any]:
+    """Fast-forward every drawn complaint so its timer fires at F; F until the last mail.
+
+    `ports`: the SDK metrics of each worker on the queue; with more than one, how the storm's
+    workflow tasks and activities split between them, and every mail's Message-ID received
+    exactly once (`exactly_once`)."""
     assert svc.pool is not None and svc.mail is not None
     n = len(run.dues)
     skipper = TimeSkipper(svc.client)
@@ -319,7 +343,8 @@ async def complaint_storm(svc: Services, run: StormRun, sampler: Sampler, metric
         raise SystemExit(f"{run.name}: fast-forwarding took {ff.seconds:.0f} s, past the storm's moment: rerun")
     references = [d.reference for d in run.dues]
     await wait_until(fire - timedelta(seconds=1))
-    metrics_before = await sdk_metrics(metrics_port)
+    metrics_before = await sdk_metrics_of(ports)
+    ids_before = collections.Counter(svc.mail.message_ids)
     cpu_before = {w: sampler.cpu(w) for w in ("worker", "server")}
     rss_before = {w: sampler.rss(w) for w in ("worker", "server")}
     mails_before = svc.mail.count
@@ -354,7 +379,7 @@ async def complaint_storm(svc: Services, run: StormRun, sampler: Sampler, metric
             raise SystemExit(f"{run.name}: {recorded} of {n} complaints took their action, {with_mail} mailed, "
                              f"{unmailed} mails waiting; actions with no mail: {silent[:10]}")
         await asyncio.sleep(0.5)
-    metrics_after = await sdk_metrics(metrics_port)
+    metrics_after = await sdk_metrics_of(ports)
     cpu = {w: sampler.cpu(w) - cpu_before[w] for w in cpu_before}
     if not rows:
         raise SystemExit(f"{run.name}: no mail at all")
@@ -368,18 +393,20 @@ async def complaint_storm(svc: Services, run: StormRun, sampler: Sampler, metric
     for d in run.dues:
         kind = d.action.split(":", 1)[0]
         kinds[kind] = kinds.get(kind, 0) + 1
-    replays = delta(metrics_after, metrics_before)
+    replays = delta(summed(metrics_after), summed(metrics_before))
+    loaded = replays["forced_evictions"] + sum(
+        max(0.0, a["cached_workflows"] - b["cached_workflows"]) for a, b in zip(metrics_after, metrics_before))
     result = {
         "complaints": n, "mails": len(rows), "mails_received_by_smtp": svc.mail.count - mails_before,
         "seconds": round(seconds, 2), "mails_per_second": round(len(rows) / seconds, 1),
         "first_mail_after_s": round((first - fire).total_seconds(), 2),
         "next_actions": dict(sorted(kinds.items(), key=lambda kv: -kv[1])),
         "sdk": replays,
-        # With the cache full, every workflow the worker loads evicts one (the SDK then resets
-        # the evicted one's stickiness, so its next task comes with its whole history): loads,
-        # i.e. whole-history replays, are the forced evictions (sticky misses are the few
-        # tasks that arrived before the reset).
-        "replays": replays["forced_evictions"], "replays_per_complaint": round(replays["forced_evictions"] / n, 2),
+        # Every complaint a worker loads from its whole history is a replay: with the cache
+        # full each load evicts one (the forced evictions; the SDK then resets the evicted
+        # one's stickiness, so sticky misses are only the few tasks that came before the
+        # reset); with room in it (fresh workers) it is what the cache grew by.
+        "replays": loaded, "replays_per_complaint": round(loaded / n, 2),
         "load_average_1m": [round(load_at_fire, 1), round(os.getloadavg()[0], 1)],
         "worker_cpu_seconds": round(cpu["worker"], 1), "server_cpu_seconds": round(cpu["server"], 1),
         "worker_cpu_ms_per_mail": round(cpu["worker"] * 1000 / len(rows), 1),
@@ -388,8 +415,35 @@ async def complaint_storm(svc: Services, run: StormRun, sampler: Sampler, metric
         "server_rss_before_mb": round(rss_before["server"] / 2**20), "server_peak_rss_mb": round(sampler.peaks["server"] / 2**20),
         "fast_forward_seconds": round(ff.seconds, 1),
     }
+    if len(ports) > 1:
+        result["per_worker"] = [delta(a, b) for a, b in zip(metrics_after, metrics_before)]
+        result["exactly_once"] = await exactly_once(svc, references, fire, ids_before)
     log(f"{run.name}: {result}")
     return result
+
+
+async def exactly_once(svc: Services, references: list[str], since: datetime,
+                       before: collections.Counter[str]) -> dict[str, Any]:
+    """Every letter and notice stored for the storm's complaints received once by the SMTP
+    server, by Message-ID (made from the stored row, as the activities make it), and nothing else."""
+    assert svc.pool is not None and svc.mail is not None
+    rows = await svc.pool.fetch("""
+        SELECT 'letter' AS kind, id, reference FROM letters
+         WHERE reference = ANY($1) AND created_at >= $2 AND mailed_at IS NOT NULL
+        UNION ALL
+        SELECT 'notice', id, reference FROM notifications
+         WHERE reference = ANY($1) AND created_at >= $2 AND mailed_at IS NOT NULL""", references, since)
+    stored = {stable_message_id(r["kind"], r["id"], r["reference"], SENDER) for r in rows}
+    received = collections.Counter(svc.mail.message_ids)
+    received.subtract(before)
+    received = +received  # only the ids received since
+    twice = sorted(m for m, times in received.items() if times > 1)
+    missing = sorted(stored - set(received))
+    unknown = sorted(set(received) - stored)
+    return {"stored": len(stored), "received": sum(received.values()), "distinct_received": len(received),
+            "received_more_than_once": len(twice), "stored_not_received": len(missing),
+            "received_not_stored": len(unknown), "holds": not twice and not missing and not unknown,
+            "examples": (twice + missing + unknown)[:5]}
 
 
 async def touch(svc: Services, dues: list[Due]) -> dict[str, Any]:
@@ -478,11 +532,50 @@ async def reports(svc: Services, repeat: int, today: date) -> dict[str, Any]:
 # ----------------------------------------------------------------- the run
 
 
-async def main(n: int, storm: int, cache: int, repeat: int, sample: int) -> None:
+def complaint_worker(svc: Services, cache: int, metrics_port: int) -> WorkerProcess:
+    """The product's worker in its own process, with this cache and its SDK metrics on a port."""
+    os.environ["WORKER_CACHED_WORKFLOWS"] = str(cache)
+    os.environ["WORKER_METRICS_PORT"] = str(metrics_port)
+    return WorkerProcess(svc, "complaint", TASK_QUEUE)  # the child reads both as it starts (`started`)
+
+
+async def started(process: WorkerProcess) -> WorkerProcess:
+    try:
+        return await process.__aenter__()
+    finally:  # the bare workers started later get neither
+        del os.environ["WORKER_CACHED_WORKFLOWS"], os.environ["WORKER_METRICS_PORT"]
+
+
+async def two_workers(svc: Services, run: StormRun, sampler: Sampler, cache: int) -> dict[str, Any]:
+    """The next storm on two worker processes sharing the queue, started afresh (as
+    `docker compose up` starts replicas, or after a rolling restart).
+
+    A worker that joins a running one takes new complaints and those of a worker that has
+    gone, never a running worker's: each complaint's tasks go to the sticky queue of the worker
+    that last ran it, which fetches the history itself when it has evicted it (measured: a
+    second worker joining took none of a storm). So the first worker has stopped before this."""
+    ports = [free_port(), free_port()]
+    workers = [await started(complaint_worker(svc, cache, port)) for port in ports]
+    try:
+        assert workers[0].proc is not None
+        sampler.worker = psutil.Process(workers[0].proc.pid)
+        await asyncio.sleep(5)  # both polling
+        for w in workers:
+            w.reset_peak()
+        result = await complaint_storm(svc, run, sampler, ports)
+        result["workers_peak_rss_mb"] = [round(w.peak_rss / 2**20) for w in workers]
+        return result
+    finally:
+        for w in workers:
+            await w.__aexit__(None, None, None)
+
+
+async def main(n: int, storm: int, cache: int, repeat: int, sample: int, workers: int) -> None:
     if storm > cache:
         raise SystemExit(f"--storm {storm} > --cache {cache}: the cached storm needs all of its complaints cached")
-    if 2 * storm > n:
-        raise SystemExit("--n must hold two storms' complaints (2 x --storm)")
+    storms = 3 if workers > 1 else 2
+    if storms * storm > n:
+        raise SystemExit(f"--n must hold {storms} storms' complaints ({storms} x --storm)")
     rng = random.Random(16)
     go_live = datetime.now(LONDON).date()
     metrics_port = free_port()
@@ -495,13 +588,8 @@ async def main(n: int, storm: int, cache: int, repeat: int, sample: int) -> None
                  "pg_bytes": await svc.pool.fetchval("SELECT pg_database_size(current_database())")}
         log(f"services up (Temporal {svc.address}, dev server pid {server.pid}); worker cache {cache}")
 
-        os.environ["WORKER_CACHED_WORKFLOWS"] = str(cache)
-        os.environ["WORKER_METRICS_PORT"] = str(metrics_port)
-        try:
-            worker_cm = WorkerProcess(svc, "complaint", TASK_QUEUE)
-            worker = await worker_cm.__aenter__()
-        finally:  # the bare workers started later get neither
-            del os.environ["WORKER_CACHED_WORKFLOWS"], os.environ["WORKER_METRICS_PORT"]
+        worker_cm = complaint_worker(svc, cache, metrics_port)
+        worker = await started(worker_cm)
         try:
             assert worker.proc is not None
             sampler.worker = psutil.Process(worker.proc.pid)
@@ -536,12 +624,13 @@ async def main(n: int, storm: int, cache: int, repeat: int, sample: int) -> None
             log(f"seeded: {seeded}; stages {stages}; memory {memory}")
 
             references = [f"GL-{i:06d}" for i in range(n)]
-            dues = await draw(svc, references, 2 * storm, rng)
+            dues = await draw(svc, references, storms * storm, rng)
             uncached = StormRun("uncached", dues[:storm])
-            cached = StormRun("cached", dues[storm:])
+            cached = StormRun("cached", dues[storm:2 * storm])
+            shared = StormRun("two workers", dues[2 * storm:])
 
             bare_1 = await bare_storm(svc, storm, 100, "bare-1")
-            uncached.result = await complaint_storm(svc, uncached, sampler, metrics_port)
+            uncached.result = await complaint_storm(svc, uncached, sampler, [metrics_port])
             await quiet(sampler)
             log(f"touching the cached storm's {storm} complaints (a wait_recorded update each)")
             before_touch = await sdk_metrics(metrics_port)
@@ -549,7 +638,7 @@ async def main(n: int, storm: int, cache: int, repeat: int, sample: int) -> None
             touched["sdk"] = delta(await sdk_metrics(metrics_port), before_touch)
             log(f"touched: {touched}")
             await quiet(sampler)
-            cached.result = await complaint_storm(svc, cached, sampler, metrics_port)
+            cached.result = await complaint_storm(svc, cached, sampler, [metrics_port])
             await quiet(sampler)
             bare_2 = await bare_storm(svc, storm, 100, "bare-2")
             log("sizes and reports")
@@ -557,10 +646,14 @@ async def main(n: int, storm: int, cache: int, repeat: int, sample: int) -> None
             database = await database_size(svc)
             report_times = await reports(svc, repeat, go_live)
             worker_report = await worker.stop()
+            peaks = {"worker_peak_rss_mb": round(sampler.overall["worker"] / 2**20)}
         finally:
             await worker_cm.__aexit__(None, None, None)
+        if workers > 1:
+            log("two workers: the first has stopped; two start afresh on the queue")
+            shared.result = await two_workers(svc, shared, sampler, cache)
         sampler.stop()
-        peaks = {"worker_peak_rss_mb": round(sampler.overall["worker"] / 2**20),
+        peaks |= {
                  "worker_lifetime_maxrss_mb": worker_report["maxrss_mb"],
                  "server_peak_rss_mb": round(sampler.overall["server"] / 2**20),
                  "server_rss_end_mb": round(sampler.rss("server") / 2**20)}
@@ -579,6 +672,7 @@ async def main(n: int, storm: int, cache: int, repeat: int, sample: int) -> None
         "touch_before_cached_storm": touched,
         "storm_cached": cached.result,
         "bare": {"round_1": bare_1, "round_2": bare_2},
+        **({"storm_two_workers": shared.result} if workers > 1 else {}),
         "ratios": {
             "bare_over_uncached": ratio(fastest_bare, uncached.result["seconds"]),
             "bare_over_cached": ratio(fastest_bare, cached.result["seconds"]),
@@ -599,5 +693,7 @@ if __name__ == "__main__":
     parser.add_argument("--cache", type=int, default=10_000, help="the worker's workflow cache (WORKER_CACHED_WORKFLOWS)")
     parser.add_argument("--repeat", type=int, default=50, help="timed calls of each report")
     parser.add_argument("--history-sample", type=int, default=200, help="histories measured for their bytes")
+    parser.add_argument("--workers", type=int, choices=(1, 2), default=2,
+                        help="2: a third storm, uncached, drained by two worker processes on the queue")
     args = parser.parse_args()
-    asyncio.run(main(args.n, args.storm, args.cache, args.repeat, args.history_sample))
+    asyncio.run(main(args.n, args.storm, args.cache, args.repeat, args.history_sample, args.workers))
