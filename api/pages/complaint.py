@@ -49,6 +49,13 @@ def pdf_link(request: Request) -> Callable[[int], str] | None:
     return None
 
 
+def who(investigator: str, name_of: Callable[[str | None], str] | None = None) -> str:
+    """An investigator as the page names them: "Pat Page (inv-7)" when `name_of` (the
+    directory) knows their name, their id alone otherwise."""
+    name = name_of(investigator) if name_of else investigator
+    return f"{name} ({investigator})" if name and name != investigator else investigator
+
+
 def happened(entry: TimelineEntry, name_of: Callable[[str | None], str] | None = None) -> str:
     """A timeline line in words (who recorded an event is shown beside it); an allocation or
     reallocation names who the case went to, by `name_of` their id when the directory lists
@@ -67,8 +74,7 @@ def happened(entry: TimelineEntry, name_of: Callable[[str | None], str] | None =
     }
     line = words.get(entry.kind, entry.kind)
     if entry.kind == "event" and entry.investigator:
-        name = name_of(entry.investigator) if name_of else entry.investigator
-        line += f": {name} ({entry.investigator})" if name and name != entry.investigator else f": {entry.investigator}"
+        line += f": {who(entry.investigator, name_of)}"
     return line
 
 
@@ -118,6 +124,7 @@ async def complaint_page(reference: str, request: Request, pool: PoolDep,
     _, owes = await case_owed(pool, reference, today, calendar)
     live = [o for o in owes if o.state != "lapsed"]
     open_tasks = await find_tasks(pool, reference=reference, status="open")
+    name_of = investigator_name(request)
     return render(
         request, "complaint.html", complaint=view, today=today,
         owes=live, overdue_now=[o for o in live if o.state == "overdue"],
@@ -125,7 +132,8 @@ async def complaint_page(reference: str, request: Request, pool: PoolDep,
         deadline_state={o.name: o.state for o in owes if o.kind == "deadline"},
         **record_links(view.stage, getattr(request.state, "user", None)),
         letters=await read_model.letters(pool, reference), pdf_link=pdf_link(request),
-        timeline=timeline, happened=partial(happened, name_of=investigator_name(request)), button_text=button_text,
+        allocated_to=who(view.investigator, name_of) if view.investigator else None,
+        timeline=timeline, happened=partial(happened, name_of=name_of), button_text=button_text,
         show_reasons=sees_reasons(getattr(request.state, "user", None)),
         open_tasks=open_tasks, investigators=await task_choices(pool, settings, open_tasks),
         back=f"/complaints/{reference}/page",

@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 from playwright.async_api import Page, expect
 
+from api.pages.complaint import who
 from tests.api.helpers import london_today, receive, send
 from tests.fixtures.investigators import listed_investigator
 from tests.fixtures.system import System, bearer, new_reference
@@ -33,7 +34,9 @@ async def test_the_complaint_page_explains_each_deadline_and_lists_letters_and_t
     await page.goto(f"{site}/complaints/{reference}/page")
     await expect(page.get_by_role("heading", level=1)).to_have_text(f"Complaint {reference}")
     await expect(page.locator(".lead")).to_contain_text("Investigation")
-    await expect(page.locator(".summary")).to_contain_text(investigator)
+    # Who has the case, by name from the directory with the id, as the timeline names them.
+    await expect(page.locator(".summary div").filter(has_text="Allocated")).to_contain_text(
+        f" to Pat Page ({investigator})")
 
     # Every deadline, explained in the same words as the complaint's JSON.
     deadlines = (await system.http.get(f"/complaints/{reference}")).json()["deadlines"]
@@ -93,3 +96,14 @@ async def test_an_unknown_complaint_is_a_page_not_found(site: str, page: Page) -
     response = await page.goto(f"{site}/complaints/{new_reference('NONE')}/page")
     assert response is not None and response.status == 404
     await expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+
+
+def test_an_investigator_the_directory_does_not_list_is_named_by_id() -> None:
+    """The summary's "Allocated … to" and the timeline's lines name an investigator alike:
+    name and id where the directory lists them, the id alone otherwise (an imported history
+    may name anyone)."""
+    directory = {"inv-7": "Pat Page"}
+    name_of = lambda investigator: directory.get(investigator or "") or investigator or ""  # noqa: E731
+    assert who("inv-7", name_of) == "Pat Page (inv-7)"
+    assert who("inv-gone", name_of) == "inv-gone"
+    assert who("inv-7") == "inv-7"
