@@ -50,17 +50,19 @@ def start_mail_sink(folder: Path, host: str, port: int) -> Controller:
     return controller
 
 
-def start_on_free_port(handler: object, host: str = "127.0.0.1") -> tuple[Controller, int]:
+def start_on_free_port(handler: object, host: str = "127.0.0.1", *,
+                       controller: type[Controller] = Controller) -> tuple[Controller, int]:
     """aiosmtpd serving `handler` on a port of `host` nobody uses, started, and that port
-    (for tests and benchmarks, which run beside other servers)."""
+    (for tests and benchmarks, which run beside other servers; `controller`: a subclass of
+    aiosmtpd's, e.g. one whose server tells the handler of each connection)."""
     for attempt in range(5):  # a port found free can be taken before we bind it
         with socket.socket() as sock:
             sock.bind((host, 0))
             port: int = sock.getsockname()[1]
-        controller = Controller(handler, hostname=host, port=port)
+        server = controller(handler, hostname=host, port=port)
         try:
-            controller.start()
-            return controller, port
+            server.start()
+            return server, port
         except Exception:
             if attempt == 4:
                 raise

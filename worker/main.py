@@ -137,11 +137,8 @@ async def run_worker() -> None:
                                          metrics_address(settings))
     client = await connect(settings)
     pool = await create_pool(settings.database_url)
-    activities = ComplaintActivities(
-        PgStore(pool),
-        SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from),
-        Directory.load(settings.directory_file),
-    )
+    mailer = SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from)
+    activities = ComplaintActivities(PgStore(pool), mailer, Directory.load(settings.directory_file))
     from worker.schedules import ensure_monday_schedule
 
     await ensure_monday_schedule(client, settings.task_queue)  # idempotent: keeps an operator's pause
@@ -150,6 +147,7 @@ async def run_worker() -> None:
                            max_cached_workflows=settings.worker_cached_workflows,
                            deployment=deployment_config(settings)).run()
     finally:
+        await mailer.aclose()  # QUIT the SMTP connections kept open
         await pool.close()
 
 

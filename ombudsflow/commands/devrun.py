@@ -502,10 +502,8 @@ async def _start_worker(settings: Settings, client: Client, pool: asyncpg.Pool,
     from ombudsflow.mail import SmtpMailer
     from worker.main import build_worker
 
-    activities = ComplaintActivities(
-        PgStore(pool),
-        SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from),
-        Directory.load(settings.directory_file))
+    mailer = SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from)
+    activities = ComplaintActivities(PgStore(pool), mailer, Directory.load(settings.directory_file))
     worker = build_worker(client, activities, settings.task_queue)
     task = asyncio.create_task(worker.run(), name="worker")
 
@@ -514,6 +512,8 @@ async def _start_worker(settings: Settings, client: Client, pool: asyncpg.Pool,
             await _bounded(worker.shutdown(), 20, "the worker", task)
         with contextlib.suppress(Exception, asyncio.CancelledError):
             await task
+        with contextlib.suppress(Exception):
+            await mailer.aclose()  # QUIT the SMTP connections kept open
 
     stack.push_async_callback(stop_worker)
     return task
