@@ -44,7 +44,7 @@ class Mailer(Protocol):
 
 def stable_message_id(kind: str, row_id: int, reference: str, sender: str) -> str:
     """The same Message-ID every time one stored letter or notice is sent, e.g.
-    `<letter-42.LG-27-0001@ombudsman.example>` (references are letters, digits and dashes)."""
+    `<letter-42-LG-27-0001@ombudsman.example>` (references are letters, digits and dashes)."""
     local = re.sub(r"[^A-Za-z0-9-]", "-", f"{kind}-{row_id}.{reference}")
     return f"<{local}@{sender.rpartition('@')[2] or 'ombudsflow.invalid'}>"
 
