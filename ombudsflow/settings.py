@@ -17,7 +17,7 @@ class Settings(BaseSettings):
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
     task_queue: str = "complaints"
-    # Open complaints a worker keeps in memory (about 200 KB each); one evicted replays its
+    # Open complaints a worker keeps in memory (about 260 KB each, bench.scale); one evicted replays its
     # whole history on its next timer. Several thousand are open at once at 09:00.
     worker_cached_workflows: int = Field(default=10_000, ge=1)
     # Worker Versioning: the Worker Deployment and this worker's build id in it (both, or

@@ -21,8 +21,8 @@ from workflows.monday_report import MondayReportWorkflow
 
 
 # Every open complaint is a cached workflow at 09:00; evicting one means replaying its whole
-# history on its next timer. An Ombudsman has several thousand open at once: about 200 KB
-# each (the 5,000-complaint storm benchmark peaked at 1.2 GB). WORKER_CACHED_WORKFLOWS sets it.
+# history on its next timer. An Ombudsman has tens of thousands open at once: about 260 KB
+# each (bench.scale: 3.05 GB with 10,000 cached). WORKER_CACHED_WORKFLOWS sets it.
 MAX_CACHED_WORKFLOWS = Settings.model_fields["worker_cached_workflows"].default
 
 # Only domain/ passes through the sandbox in production: it is deterministic by construction
