@@ -53,18 +53,23 @@ REQUEST_COLUMNS = ("reference", "id", "authority", "kind", "rule", "status", "op
                    "original_due", "answered_on", "extensions", "reminders_sent", "chaser_1_on", "chaser_2_on")
 
 
-def caseload(n: int, today: date, seed: int = 7) -> Rows:
+def caseload(n: int, today: date, seed: int = 7, stalled: float = 0.0) -> Rows:
+    """`stalled`: the share of complaints that stopped where they were, open, the council's
+    requests never answered (as in a national import's backlog): their requests, deadlines
+    and tasks are overdue, the oldest by years. 0 leaves the caseload as it always was."""
     rng = random.Random(seed)
     cal = england_and_wales()
     rows = Rows()
     authorities = rng.choices(COUNCILS, WEIGHTS, k=n)
     span = round(n / 17_000 * 365)  # days of intake at the national rate
     for i in range(n):
-        _complaint(rows, rng, cal, today, f"LG-{i:07d}", authorities[i], today - timedelta(days=rng.randrange(span)))
+        _complaint(rows, rng, cal, today, f"LG-{i:07d}", authorities[i], today - timedelta(days=rng.randrange(span)),
+                   stalled=stalled > 0 and rng.random() < stalled)
     return rows
 
 
-def _complaint(rows: Rows, rng: random.Random, cal, today: date, ref: str, authority: str, received: date) -> None:  # noqa: ANN001
+def _complaint(rows: Rows, rng: random.Random, cal, today: date, ref: str, authority: str, received: date,  # noqa: ANN001
+               stalled: bool = False) -> None:
     def at(d: date | None) -> date | None:
         return d if d is not None and d <= today else None
 
@@ -101,6 +106,9 @@ def _complaint(rows: Rows, rng: random.Random, cal, today: date, ref: str, autho
         final = allocated + timedelta(days=length)
         draft = final - timedelta(days=rng.randint(14, 35))
         closed = final + timedelta(days=rng.randint(0, 20))
+    if stalled:  # never decided nor closed; an allocated one never first contacted
+        closed = draft = final = None
+        contact = None if allocated else contact
     closed_on = at(closed)
     forwarded, allocated, contact, draft, final = at(forwarded), at(allocated), at(contact), at(draft), at(final)
     if closed_on:
@@ -145,6 +153,8 @@ def _complaint(rows: Rows, rng: random.Random, cal, today: date, ref: str, autho
         if opened > today or (closed_on and opened >= closed_on):
             return
         answered = opened + timedelta(days=max(1, int(rng.gauss((due - opened).days * 0.9, 6))))
+        if stalled:
+            answered = today + timedelta(days=1)  # not yet
         if closed_on and answered > closed_on:
             answered = closed_on
         answered = at(answered)

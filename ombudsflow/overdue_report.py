@@ -6,6 +6,12 @@ serve the API (`GET /reports/overdue`) and the Monday mail, so both always agree
 overdue or due soon is domain/overdue.py's judgement, as on every page. A council's report
 lists what the council owes (its requests, its public notices, the tasks it holds); the
 Ombudsman's own targets (T1, T3, T7, ...) are for the Ombudsman's staff (`owner`).
+
+A report is complete unless a `limit` is asked for: then it holds lines `offset` to
+`offset + limit` of the list (overdue, then due soon) and the list's totals, and its text and
+HTML say which lines they show and how many more there are. The Monday mail is always one
+council's complete report; the API pages the list across every council (thousands of lines
+nationally) and its JSON.
 """
 
 from __future__ import annotations
@@ -17,7 +23,13 @@ import asyncpg
 from jinja2 import Environment
 
 from domain.calendar import WorkingCalendar, england_and_wales
-from ombudsflow.db.council_requests import SOON_WORKING_DAYS, DueItem, due_items, soon_until
+from ombudsflow.db.council_requests import (
+    SOON_WORKING_DAYS,
+    DueItem,
+    due_items,
+    due_items_page,
+    soon_until,
+)
 from ombudsflow.db.owed import Owner
 
 HOLDERS = {
@@ -43,10 +55,33 @@ class OverdueReport:
     soon_until: date  # the last due date counted as due soon
     overdue: list[DueItem] = field(default_factory=list)  # most overdue first
     due_soon: list[DueItem] = field(default_factory=list)  # soonest first
+    # The whole list's counts when these lists are a page of it (default: their lengths).
+    overdue_total: int | None = None
+    due_soon_total: int | None = None
+    offset: int = 0  # lines of the list before this page
+
+    def __post_init__(self) -> None:
+        if self.overdue_total is None:
+            self.overdue_total = len(self.overdue)
+        if self.due_soon_total is None:
+            self.due_soon_total = len(self.due_soon)
 
     @property
     def items(self) -> list[DueItem]:
         return [*self.overdue, *self.due_soon]
+
+    @property
+    def total(self) -> int:
+        return (self.overdue_total or 0) + (self.due_soon_total or 0)
+
+    @property
+    def more(self) -> int:
+        """Lines of the list after this page."""
+        return max(0, self.total - self.offset - len(self.overdue) - len(self.due_soon))
+
+    @property
+    def complete(self) -> bool:
+        return self.offset == 0 and self.more == 0
 
 
 async def build_overdue_report(
@@ -55,11 +90,24 @@ async def build_overdue_report(
     council: str | None = None,
     calendar: WorkingCalendar | None = None,
     owner: Owner | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> OverdueReport:
     """`owner` defaults to "council" for one council's report (what the Monday mail sends its
-    link officer) and to "all" across councils."""
+    link officer) and to "all" across councils. With `limit`, lines `offset` to
+    `offset + limit` of the list and its totals, read and judged for those lines only."""
     calendar = calendar or england_and_wales()
     owner = owner or ("council" if council is not None else "all")
+    if limit is not None:
+        page = await due_items_page(pool, today=today, council=council, calendar=calendar,
+                                    owner=owner, limit=limit, offset=offset)
+        return OverdueReport(
+            council=council, today=today, soon_until=soon_until(today, calendar),
+            overdue=[i for i in page.items if i.overdue],
+            due_soon=[i for i in page.items if not i.overdue],
+            overdue_total=page.overdue_total, due_soon_total=page.due_soon_total, offset=offset,
+        )
     items = await due_items(pool, today=today, council=council, calendar=calendar, owner=owner)
     return OverdueReport(
         council=council, today=today, soon_until=soon_until(today, calendar),
@@ -110,16 +158,41 @@ def notes(item: DueItem) -> str:
 def subject(report: OverdueReport) -> str:
     who = report.council or "all councils"
     return (f"Ombudsman overdue and nearly overdue, {short_date(report.today)}: {who} "
-            f"({len(report.overdue)} overdue, {len(report.due_soon)} due soon)")
+            f"({report.overdue_total} overdue, {report.due_soon_total} due soon)")
 
 
-def sections(report: OverdueReport) -> list[tuple[str, list[DueItem], str]]:
-    """(heading, items, CSS class): overdue first, then due soon."""
+def sections(report: OverdueReport) -> list[tuple[str, list[DueItem], str, str]]:
+    """(heading, items, CSS class, what to say when there are none here): overdue first,
+    then due soon; the counts are the whole list's."""
+    def none(total: int | None) -> str:
+        return "None on this page." if total else "Nothing."
+
     return [
-        (f"Overdue ({len(report.overdue)}), most overdue first", report.overdue, "overdue"),
+        (f"Overdue ({report.overdue_total}), most overdue first", report.overdue, "overdue",
+         none(report.overdue_total if not report.complete else 0)),
         (f"Due within {SOON_WORKING_DAYS} working days, by {long_date(report.soon_until)} "
-         f"({len(report.due_soon)}), soonest first", report.due_soon, "soon"),
+         f"({report.due_soon_total}), soonest first", report.due_soon, "soon",
+         none(report.due_soon_total if not report.complete else 0)),
     ]
+
+
+def page_note(report: OverdueReport) -> str | None:
+    """Which lines a page of the list shows, or None for a complete report."""
+    if report.complete:
+        return None
+    shown = len(report.items)
+    if not shown:
+        return f"No lines from line {report.offset + 1}: the list has {report.total}."
+    return (f"Lines {report.offset + 1} to {report.offset + shown} of {report.total}, "
+            "overdue then due soon.")
+
+
+def more_note(report: OverdueReport) -> str | None:
+    """How many lines follow this page, and how to ask for them."""
+    if not report.more:
+        return None
+    return (f"{report.more} more after these: ask again with "
+            f"offset={report.offset + len(report.items)}.")
 
 
 def render_text(report: OverdueReport) -> str:
@@ -128,10 +201,12 @@ def render_text(report: OverdueReport) -> str:
         f"{report.council or 'All councils'}, {long_date(report.today)}",
         "",
     ]
-    for heading, items, _ in sections(report):
+    if note := page_note(report):
+        lines += [note, ""]
+    for heading, items, _, nothing in sections(report):
         lines += [heading, "-" * len(heading)]
         if not items:
-            lines.append("Nothing.")
+            lines.append(nothing)
         for i in items:
             lines.append(f"{i.reference}  {i.title}")
             detail = f"    due {short_date(i.due)}, {when(i)}; {holder(i)}"
@@ -141,6 +216,8 @@ def render_text(report: OverdueReport) -> str:
                 detail += f"; {notes(i)}"
             lines.append(detail)
         lines.append("")
+    if more := more_note(report):
+        lines += [more, ""]
     lines.append(FOOTER)
     return "\n".join(lines) + "\n"
 
@@ -158,7 +235,8 @@ th { background: #f3f2f1; }
 <body>
 <h1>Ombudsman cases: overdue and nearly overdue</h1>
 <p>{{ report.council or "All councils" }}, {{ long_date(report.today) }}</p>
-{% for heading, items, css in sections %}
+{% if page_note %}<p class="page">{{ page_note }}</p>{% endif %}
+{% for heading, items, css, nothing in sections %}
 <h2>{{ heading }}</h2>
 {% if items %}
 <table class="{{ css }}">
@@ -171,8 +249,9 @@ th { background: #f3f2f1; }
 {% if not report.council %}<td>{{ i.authority }}</td>{% endif %}<td>{{ notes(i) }}</td></tr>
 {% endfor %}
 </tbody></table>
-{% else %}<p>Nothing.</p>{% endif %}
+{% else %}<p>{{ nothing }}</p>{% endif %}
 {% endfor %}
+{% if more_note %}<p class="page">{{ more_note }}</p>{% endif %}
 <p><small>{{ footer }}</small></p>
 </body></html>
 """)
@@ -181,5 +260,6 @@ th { background: #f3f2f1; }
 def render_html(report: OverdueReport) -> str:
     return _HTML.render(
         report=report, subject=subject(report), footer=FOOTER, sections=sections(report),
+        page_note=page_note(report), more_note=more_note(report),
         long_date=long_date, short_date=short_date, when=when, holder=holder, notes=notes,
     )

@@ -21,6 +21,7 @@ from domain.overdue import soon_until as _soon_until
 from domain.records import Extension
 from ombudsflow.db.owed import Owner
 from ombudsflow.db.owed import report as owed_report
+from ombudsflow.db.owed import report_page
 from ombudsflow.db.pg_store import extensions_from_json
 
 RequestFilter = Literal["open", "due_soon", "overdue", "answered_late"]
@@ -196,6 +197,35 @@ async def due_items(
     calendar = calendar or england_and_wales()
     items = await owed_report(pool, today=today, calendar=calendar, council=council, owner=owner)
     return [due_item(o) for o in items]
+
+
+@dataclass
+class DuePage:
+    """Some lines of the overdue report, and how many it has in all."""
+
+    items: list[DueItem]  # most overdue first, then soonest due, as `due_items`
+    overdue_total: int
+    due_soon_total: int
+
+
+async def due_items_page(
+    pool: asyncpg.Pool,
+    *,
+    today: date,
+    limit: int,
+    offset: int = 0,
+    council: str | None = None,
+    calendar: WorkingCalendar | None = None,
+    owner: Owner = "all",
+) -> DuePage:
+    """`due_items(...)[offset:offset + limit]` with the list's overdue and due-soon counts,
+    read and judged for those lines only (ombudsflow/db/owed.py `report_page`)."""
+    calendar = calendar or england_and_wales()
+    items, overdue, due_soon = await report_page(
+        pool, today=today, calendar=calendar, council=council, owner=owner,
+        limit=limit, offset=offset,
+    )
+    return DuePage([due_item(o) for o in items], overdue, due_soon)
 
 
 async def councils_with_due_items(

@@ -5,21 +5,40 @@ reads rebuild that shape so every view (pages, `GET /requests`, `GET /reports/ov
 Monday report) asks the one domain function, never its own SQL `due < today`. With `due_by`
 only the items due by that day are read (a report looks 5 working days ahead), which keeps a
 report across 100,000 complaints to the rows it lists.
+
+`report_page` is the one exception, for a page of the report across a national caseload:
+judging every case in Python cost seconds. Its SQL picks the page's lines and counts the
+report's lines with domain/overdue.py's rules written as SQL, fed the domain's own sets
+(COUNCIL_ROLES, COUNCIL_WINDOWS, LAST_STAGE) and dates (`overdue_cutoff`, `soon_until`); the
+lines it returns are then judged by the domain, case by case, as everywhere else.
+tests/requests/test_overdue_pages.py holds the SQL to the domain's list.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Any, Literal
 
 import asyncpg
 
 from domain.calendar import WorkingCalendar
-from domain.overdue import Owed, owed_items, report_items, soon_until
+from domain.overdue import (
+    COUNCIL_ROLES,
+    COUNCIL_WINDOWS,
+    LAST_STAGE,
+    STAGES,
+    Owed,
+    overdue_cutoff,
+    owed_items,
+    report_items,
+    soon_until,
+)
 from domain.records import CaseStatus, Complainant, Deadline, Task
 from ombudsflow.db.pg_store import council_request
 
 Owner = Literal["council", "ombudsman", "all"]
+log = logging.getLogger(__name__)
 
 _COMPLAINT = """
 SELECT reference, authority, scheme, subject, complainant_name, urgent, stage, received,
@@ -49,9 +68,10 @@ async def load_cases(
     due_by: date | None = None,
     council: str | None = None,
     reference: str | None = None,
+    references: list[str] | None = None,
 ) -> list[CaseStatus]:
     """Cases with their pending deadlines, open requests and open tasks (those due by
-    `due_by` when given), one council's or one complaint's when asked."""
+    `due_by` when given), one council's, one complaint's or some complaints' when asked."""
     args: list[Any] = []
     where: list[str] = []
 
@@ -63,6 +83,8 @@ async def load_cases(
         where.append(f"c.authority = {param(council)}")
     if reference is not None:
         where.append(f"c.reference = {param(reference)}")
+    if references is not None:
+        where.append(f"c.reference = ANY({param(references)}::text[])")
     due = f" AND {{t}}.due <= {param(due_by)}" if due_by is not None else ""
     base = " AND ".join(where) or "true"
     deadlines = await conn.fetch(_DEADLINES.format(where=base + due.format(t="d")), *args)
@@ -130,3 +152,109 @@ async def case_owed(
     if not cases:
         return None, []
     return cases[0], owed_items(cases[0], today, calendar)
+
+
+# domain/overdue.py's `owed_items` + `report_items` over the items due by $1, as SQL: what a
+# report lists, and nothing else. Per kind, as the domain reads a case:
+# - the case is open (on a closed case everything has lapsed);
+# - a request: open (the council's, always a duty);
+# - a deadline: pending, not a KPI mark (T14...), not an open request's own deadline, a duty
+#   (not a target, or a council window), not lapsed by the case's stage (LAST_STAGE, T7 once
+#   the final decision is issued); the council's when a council window or when the open task
+#   that stands for it (same date, same name or `<name>-...`) is a council role's;
+# - a task: open, dated, not an open request's task, not standing for a deadline; the
+#   council's when a council role's.
+# Overdue: due before `overdue_cutoff(today)` ($2), as domain/overdue.py's test holds.
+# $3 the council (with `council=` filled in; a statement of its own, not `$3 IS NULL OR`,
+# which a generic plan cannot use), $4 owner (council | ombudsman | all), $5 COUNCIL_ROLES,
+# $6 COUNCIL_WINDOWS, $7/$8 (deadline name, stage it has lapsed in) pairs from LAST_STAGE.
+# Ordered as the domain sorts (due, reference, name; code-point order: COLLATE "C").
+_REPORT_ITEMS = """
+WITH c AS MATERIALIZED (
+    SELECT reference, stage, final_decision_on FROM complaints
+    WHERE closed_on IS NULL AND stage <> 'closed' {council}
+), r AS MATERIALIZED (
+    SELECT q.reference, q.id, q.due FROM requests q JOIN c USING (reference)
+    WHERE q.status = 'open' AND q.due <= $1::date
+), d AS MATERIALIZED (
+    SELECT x.reference, x.name, x.due, x.target, c.stage, c.final_decision_on
+    FROM deadlines x JOIN c USING (reference)
+    WHERE x.status IN ('pending', 'overdue') AND x.due <= $1::date AND left(x.name, 3) <> 'T14'
+      AND NOT EXISTS (SELECT 1 FROM r WHERE r.reference = x.reference AND r.id = x.name)
+), t AS MATERIALIZED (
+    SELECT k.reference, k.name, k.due, k.role FROM tasks k JOIN c USING (reference)
+    WHERE k.status = 'open' AND k.due <= $1::date
+      AND NOT EXISTS (SELECT 1 FROM r WHERE r.reference = k.reference AND r.id = k.name)
+), items AS MATERIALIZED (
+    SELECT reference, 'request' AS kind, id AS name, due FROM r WHERE $4::text <> 'ombudsman'
+    UNION ALL
+    SELECT d.reference, 'deadline', d.name, d.due FROM d
+    WHERE (NOT d.target OR d.name = ANY($6::text[]))
+      AND NOT (d.name = 'T7' AND d.final_decision_on IS NOT NULL)
+      AND NOT EXISTS (SELECT 1 FROM unnest($7::text[], $8::text[]) AS l(name, stage)
+                      WHERE l.name = d.name AND l.stage = d.stage)
+      AND ($4::text = 'all' OR ($4::text = 'council') = (
+          d.name = ANY($6::text[]) OR EXISTS (
+              SELECT 1 FROM t WHERE t.reference = d.reference AND t.due = d.due
+                AND (t.name = d.name OR left(d.name, length(t.name) + 1) = t.name || '-')
+                AND t.role = ANY($5::text[]))))
+    UNION ALL
+    SELECT t.reference, 'task', t.name, t.due FROM t
+    WHERE NOT EXISTS (SELECT 1 FROM d WHERE d.reference = t.reference AND d.due = t.due
+                        AND (d.name = t.name OR left(d.name, length(t.name) + 1) = t.name || '-'))
+      AND ($4::text = 'all' OR ($4::text = 'council') = (t.role = ANY($5::text[])))
+), totals AS (
+    SELECT count(*) FILTER (WHERE due < $2::date) AS overdue,
+           count(*) FILTER (WHERE due >= $2::date) AS due_soon FROM items
+), page AS (
+    SELECT reference, kind, name, due FROM items
+    ORDER BY due, reference COLLATE "C", name COLLATE "C", kind LIMIT $9::bigint OFFSET $10::bigint
+)
+SELECT totals.overdue, totals.due_soon, page.reference, page.kind, page.name
+FROM totals LEFT JOIN page ON true
+ORDER BY page.due, page.reference COLLATE "C", page.name COLLATE "C", page.kind
+"""
+_REPORT_ALL = _REPORT_ITEMS.format(council="AND $3::text IS NULL")
+_REPORT_ONE = _REPORT_ITEMS.format(council="AND authority = $3::text")
+_LAPSES = [(name, stage) for name, last in LAST_STAGE.items()
+           for stage in STAGES[STAGES.index(last) + 1:]]
+
+
+def report_args(
+    today: date, calendar: WorkingCalendar, council: str | None, owner: Owner,
+    limit: int, offset: int,
+) -> tuple[Any, ...]:
+    """_REPORT_ITEMS's arguments (bench/reports.py explains the statement with them)."""
+    return (
+        soon_until(today, calendar), overdue_cutoff(today, calendar), council, owner,
+        sorted(COUNCIL_ROLES), sorted(COUNCIL_WINDOWS),
+        [name for name, _ in _LAPSES], [stage for _, stage in _LAPSES], limit, offset,
+    )
+
+
+async def report_page(
+    conn: asyncpg.Pool | asyncpg.Connection,
+    *,
+    today: date,
+    calendar: WorkingCalendar,
+    council: str | None = None,
+    owner: Owner = "all",
+    limit: int,
+    offset: int = 0,
+) -> tuple[list[Owed], int, int]:
+    """Lines `offset` to `offset + limit` of `report`'s list, and how many overdue and due
+    soon it has in all: (lines, overdue, due soon). Only the page's cases are read and judged."""
+    sql = _REPORT_ALL if council is None else _REPORT_ONE
+    rows = await conn.fetch(sql, *report_args(today, calendar, council, owner, limit, offset))
+    overdue, due_soon = rows[0]["overdue"], rows[0]["due_soon"]
+    keys = [(r["reference"], r["kind"], r["name"]) for r in rows if r["reference"] is not None]
+    if not keys:
+        return [], overdue, due_soon
+    cases = await load_cases(conn, due_by=soon_until(today, calendar),
+                             references=sorted({k[0] for k in keys}))
+    judged = {(o.reference, o.kind, o.name): o
+              for case in cases for o in report_items(owed_items(case, today, calendar), owner)}
+    missing = [k for k in keys if k not in judged]
+    if missing:  # the SQL and the domain disagree: the domain's word stands
+        log.warning("overdue report: lines the domain does not list: %s", missing)
+    return [judged[k] for k in keys if k in judged], overdue, due_soon
