@@ -74,7 +74,13 @@ def mixed_cases(per_council: int = 80) -> list[CaseStatus]:
             if status.stage in ("decided", "public_report") or rng.random() < 0.3:
                 status.final_decision_on = TODAY - timedelta(days=10)
             cases.append(status)
-    return cases
+    # An open request's task never stands for a deadline, even one it would name
+    # (`<name>-...`, same date): T8-extra is the Ombudsman's, not the link officer's.
+    on = TODAY - timedelta(days=4)
+    odd = case("MX-ODD", MIXED_COUNCILS[0], [request("T8", on)],
+               [task("MX-ODD", "T8", "link_officer", "Answer T8", on)])
+    odd.deadlines = [Deadline(name="T8-extra", due=on, label="Extra", rule="by hand")]
+    return [*cases, odd]
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
