@@ -6,6 +6,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib import metadata
 from importlib.resources import files
 
 import asyncpg
@@ -28,6 +29,14 @@ from api.limits import BodyLimit
 from api.pages import install as install_pages
 from api.routes import api_router
 from ombudsflow.settings import Settings, get_settings
+
+
+def _version() -> str:
+    """The installed release (pyproject.toml), shown on /docs and in /openapi.json."""
+    try:
+        return metadata.version("ombudsflow")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
 
 
 def create_app(
@@ -54,6 +63,7 @@ def create_app(
 
     app = FastAPI(
         title="Ombudsflow",
+        version=_version(),
         summary="Ombudsman complaints: events in, deadlines, letters and reports out.",
         lifespan=lifespan,
         # Every route, pages too: who may do what (and from which site), then sane dates.

@@ -1,11 +1,12 @@
 """The register of workflow changes shipped with `workflow.patched`, and when each may go.
 
-Ombudsflow is pre-1.0: no complaint runs in production, so a change that alters the
-workflow's commands re-records the kept histories (`python -m tests.histories.record`)
-instead of adding a patch, and this register is empty. From 1.0 on, every such change is
-guarded with `patched(...)` below, registered here with the date it shipped, and retired in
-two steps once no complaint started before it can still be open: first
-`workflow.deprecate_patch` (from `deprecate_after`), then the old branch goes.
+Since 1.0.0 (2026-11-28, the history baseline) complaints run in production for months, so
+every change that alters the workflow's commands is guarded with `patched(...)` below and
+registered here with the date it shipped; the kept histories are never re-recorded
+(README, "Upgrading a running system"). A patch is retired in two steps once no complaint
+started before it can still be open: first `workflow.deprecate_patch` (from
+`deprecate_after`), then the old branch goes. The register starts empty at 1.0.0: the
+development patches were retired before it.
 """
 
 from __future__ import annotations
