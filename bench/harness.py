@@ -350,12 +350,19 @@ def machine() -> dict[str, Any]:
     }
 
 
+def _module() -> str:
+    """The benchmark's module as run (`python -m bench.scale`), whatever its results are called."""
+    main = sys.modules.get("__main__")
+    spec = getattr(main, "__spec__", None)
+    return spec.name if spec is not None else Path(sys.argv[0]).stem
+
+
 def write_results(name: str, result: dict[str, Any]) -> Path:
     """Stamp date, machine and command; write bench/results/<name>.json; print it."""
     full = {
         "benchmark": name,
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "command": " ".join([".venv/bin/python -m", f"bench.{name}", *sys.argv[1:]]),
+        "command": " ".join([".venv/bin/python -m", _module(), *sys.argv[1:]]),
         "machine": machine(),
         **result,
     }
