@@ -261,3 +261,32 @@ async def test_the_review_task_closes_the_case_with_a_reason(system: System) -> 
     assert (done.json()["event"], done.json()["task"]["status"]) == ("closed", "done")
     view = (await system.http.get(f"/complaints/{reference}")).json()
     assert view["stage"] == "closed"
+
+
+async def test_t3_refuses_hostile_reasons_and_investigators_and_changes_nothing(system: System) -> None:
+    """The T3 reason and investigator are new inputs: a line break, a control character, a
+    10,000-character reason, a list or a number are refused naming the field (422; a NUL is
+    refused for any field of any body, naming the character), and the
+    case still waits for allocation with its task open."""
+    reference = new_reference("TH")
+    await receive(system.http, reference)
+    assert (await send(system.http, reference, "forwarded_to_investigation")).status_code == 200
+    task = await open_task(system.http, reference, "T3")
+    investigator = listed_investigator("hostile-reasons")
+    for body, field in (
+        ({"investigator": investigator, "reason": "over cap\r\nBcc: x@example.org"}, "reason"),
+        ({"investigator": investigator, "reason": "nul \x00 byte"}, "NUL"),  # refused for the whole body
+        ({"investigator": investigator, "reason": "x" * 10_000}, "reason"),
+        ({"investigator": investigator, "reason": ["a"] * 10_000}, "reason"),
+        ({"investigator": 20271231}, "investigator"),
+        ({"investigator": "inv\r\n-1"}, "investigator"),
+    ):
+        refused = await complete(system.http, task["id"], body)
+        assert refused.status_code == 422, (body, refused.text)
+        assert field in refused.text, refused.text
+    view = (await system.http.get(f"/complaints/{reference}")).json()
+    assert (view["stage"], view["investigator"]) == ("awaiting_allocation", None)
+    assert (await open_task(system.http, reference, "T3"))["id"] == task["id"]
+    # It still takes a good one.
+    done = await complete(system.http, task["id"], {"investigator": investigator})
+    assert done.status_code == 200, done.text
