@@ -187,8 +187,9 @@ class WorkerProcess:
     `kind` is "complaint" (worker.main.build_worker with the real activities) or "bare".
     """
 
-    def __init__(self, svc: Services, kind: str, task_queue: str) -> None:
+    def __init__(self, svc: Services, kind: str, task_queue: str, env: dict[str, str] | None = None) -> None:
         self.svc, self.kind, self.task_queue = svc, kind, task_queue
+        self.env = env or {}  # more environment for the child (e.g. WORKER_CACHED_WORKFLOWS)
         self.proc: asyncio.subprocess.Process | None = None
         self.peak_rss = 0  # bytes, sampled every 100 ms since the last `reset_peak`
         self._sampler: asyncio.Task[None] | None = None
@@ -199,7 +200,7 @@ class WorkerProcess:
         if self.kind == "complaint":
             assert self.svc.dsn is not None
             args += ["--dsn", self.svc.dsn, "--smtp-port", str(self.svc.smtp_port)]
-        environment = dict(os.environ)
+        environment = {**os.environ, **self.env}
         if self.kind == "complaint":  # the keys go by environment, never on a command line
             environment["PAYLOAD_KEYS"] = self.svc.payload_keys
         self.proc = await asyncio.create_subprocess_exec(

@@ -533,17 +533,10 @@ async def reports(svc: Services, repeat: int, today: date) -> dict[str, Any]:
 
 
 def complaint_worker(svc: Services, cache: int, metrics_port: int) -> WorkerProcess:
-    """The product's worker in its own process, with this cache and its SDK metrics on a port."""
-    os.environ["WORKER_CACHED_WORKFLOWS"] = str(cache)
-    os.environ["WORKER_METRICS_PORT"] = str(metrics_port)
-    return WorkerProcess(svc, "complaint", TASK_QUEUE)  # the child reads both as it starts (`started`)
-
-
-async def started(process: WorkerProcess) -> WorkerProcess:
-    try:
-        return await process.__aenter__()
-    finally:  # the bare workers started later get neither
-        del os.environ["WORKER_CACHED_WORKFLOWS"], os.environ["WORKER_METRICS_PORT"]
+    """The product's worker in its own process, with this cache and its SDK metrics on a port
+    (read by bench/worker_process.py as the real worker reads its settings)."""
+    return WorkerProcess(svc, "complaint", TASK_QUEUE,
+                         env={"WORKER_CACHED_WORKFLOWS": str(cache), "WORKER_METRICS_PORT": str(metrics_port)})
 
 
 async def two_workers(svc: Services, run: StormRun, sampler: Sampler, cache: int) -> dict[str, Any]:
@@ -555,7 +548,7 @@ async def two_workers(svc: Services, run: StormRun, sampler: Sampler, cache: int
     that last ran it, which fetches the history itself when it has evicted it (measured: a
     second worker joining took none of a storm). So the first worker has stopped before this."""
     ports = [free_port(), free_port()]
-    workers = [await started(complaint_worker(svc, cache, port)) for port in ports]
+    workers = [await complaint_worker(svc, cache, port).__aenter__() for port in ports]
     try:
         assert workers[0].proc is not None
         sampler.worker = psutil.Process(workers[0].proc.pid)
@@ -590,7 +583,7 @@ async def main(n: int, storm: int, cache: int, repeat: int, sample: int, workers
         log(f"services up (Temporal {svc.address}, dev server pid {server.pid}); worker cache {cache}")
 
         worker_cm = complaint_worker(svc, cache, metrics_port)
-        worker = await started(worker_cm)
+        worker = await worker_cm.__aenter__()
         try:
             assert worker.proc is not None
             sampler.worker = psutil.Process(worker.proc.pid)
